@@ -27,5 +27,6 @@
 
 #include "geokota/common.h"
 #include "geokota/version.h"
+#include "geokota/geom.h"
 
 #endif /* GEOKOTA_H */
