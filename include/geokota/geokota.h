@@ -28,5 +28,7 @@
 #include "geokota/common.h"
 #include "geokota/version.h"
 #include "geokota/geom.h"
+#include "geokota/crs.h"
+#include "geokota/io.h"
 
 #endif /* GEOKOTA_H */
