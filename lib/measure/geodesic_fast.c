@@ -145,6 +145,14 @@ static void area_block(const gk_node_t *nd, const double *x, const double *u,
 double gk_ring_area_geodesic(const gk_geodesic_t *g, const double *ll,
                              size_t n)
 {
+    return gk_ring_area_geodesic_path(g, ll, n, NULL);
+}
+
+double gk_ring_area_geodesic_path(const gk_geodesic_t *g, const double *ll,
+                                  size_t n, bool *fast)
+{
+    if (fast)
+        *fast = false;
     n = gk_ring_open_count(ll, n);
     if (n < 3)
         return n == 0 || (isfinite(ll[0]) && isfinite(ll[1])) ? 0 : NAN;
@@ -178,6 +186,8 @@ double gk_ring_area_geodesic(const gk_geodesic_t *g, const double *ll,
     if (bound > tol || acc.umax - acc.umin > 1 || acc.xmax > 90 ||
         !(fabs(nlat + acc.umax) <= 85 && fabs(nlat + acc.umin) <= 85))
         return gk_ring_area_karney(g, ll, n);
+    if (fast)
+        *fast = true;
     return area;
 }
 

@@ -48,6 +48,11 @@ struct gk_geodesic {
 /* Fill node tables for ellipsoid (a, f). */
 void gk_geodesic_tables_fill(struct gk_geodesic *g);
 
+/* gk_ring_area_geodesic, telling whether the fast path was taken (for the
+ * tests and benchmarks). */
+double gk_ring_area_geodesic_path(const gk_geodesic_t *g, const double *ll,
+                                  size_t n, bool *fast);
+
 /* Karney's algorithm on a whole ring (signed, CCW > 0) and on one edge. */
 double gk_ring_area_karney(const struct gk_geodesic *g, const double *lonlat,
                            size_t n);

@@ -30,7 +30,7 @@
 #include <geodesic.h>
 #include <math.h>
 
-static long double ref_G(long double a, long double f, long double p)
+static inline long double ref_G(long double a, long double f, long double p)
 {
     long double e2 = f * (2 - f), e = sqrtl(e2), s = sinl(p);
     if (e2 == 0)
@@ -55,7 +55,7 @@ static const long double ref_gl_w[10] = {
 
 /* -(integral of (G - Gref) dl) along the geodesic edge, and the edge's
  * longitude difference in radians (from the same quadrature) in *dl. */
-static long double ref_edge(const struct geod_geodesic *g, long double a,
+static inline long double ref_edge(const struct geod_geodesic *g, long double a,
                             long double f, double lon1, double lat1,
                             double lon2, double lat2, long double Gref,
                             long double *dl)
@@ -85,7 +85,7 @@ static long double ref_edge(const struct geod_geodesic *g, long double a,
 }
 
 /* Signed area of a ring (n vertices, open or closed), CCW > 0. */
-static long double ref_ring_area(const struct geod_geodesic *g, double a,
+static inline long double ref_ring_area(const struct geod_geodesic *g, double a,
                                  double f, const double *ll, size_t n)
 {
     const long double d2r = 3.14159265358979323846264338327950288L / 180;
