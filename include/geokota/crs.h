@@ -29,6 +29,13 @@ typedef struct gk_transform gk_transform_t;
 GK_API gk_status_t gk_crs_from_string(gk_context_t *ctx, const char *definition,
                                       gk_crs_t **out);
 
+/**
+ * The geographic (longitude/latitude) CRS on which @p crs is based: itself
+ * for a geographic CRS, the base geodetic CRS of a projected one.
+ */
+GK_API gk_status_t gk_crs_geographic(gk_context_t *ctx, const gk_crs_t *crs,
+                                     gk_crs_t **out);
+
 /** Deep copy. @return GK_OK or GK_ERR_NOMEM. */
 GK_API gk_status_t gk_crs_copy(gk_context_t *ctx, const gk_crs_t *crs,
                                gk_crs_t **out);

@@ -30,5 +30,6 @@
 #include "geokota/geom.h"
 #include "geokota/crs.h"
 #include "geokota/io.h"
+#include "geokota/measure.h"
 
 #endif /* GEOKOTA_H */

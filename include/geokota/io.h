@@ -95,6 +95,23 @@ GK_API double gk_layer_get_double(const gk_layer_t *layer, size_t field,
 GK_API const char *gk_layer_get_string(const gk_layer_t *layer, size_t field,
                                        size_t i);
 
+/**
+ * Give the layer a CRS (mutates): @p definition is anything
+ * gk_crs_from_string() accepts. Used to assign a CRS to a source that has
+ * none, or to override a wrong one (coordinates are not transformed).
+ */
+GK_API gk_status_t gk_layer_set_crs(gk_context_t *ctx, gk_layer_t *layer,
+                                    const char *definition);
+
+/**
+ * Make sure the layer has a usable CRS before measuring. A layer without one
+ * whose coordinates all lie within longitude/latitude bounds is taken as
+ * WGS 84 longitude/latitude (OGC:CRS84), with a warning through the logger;
+ * otherwise GK_ERR_CRS says that coordinates such as "500000, 9300000" need
+ * an explicit CRS.
+ */
+GK_API gk_status_t gk_layer_require_crs(gk_context_t *ctx, gk_layer_t *layer);
+
 /** Append a double column (one value per feature; NaN writes null). */
 GK_API gk_status_t gk_layer_add_double_field(gk_context_t *ctx,
                                              gk_layer_t *layer,

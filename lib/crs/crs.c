@@ -151,6 +151,33 @@ gk_status_t gk_crs_from_string(gk_context_t *ctx, const char *definition,
     return GK_OK;
 }
 
+gk_status_t gk_crs_geographic(gk_context_t *ctx, const gk_crs_t *crs,
+                              gk_crs_t **out)
+{
+    if (!ctx || !crs || !out)
+        return gk_error(ctx, GK_ERR_ARG, "gk_crs_geographic: NULL argument");
+    if (crs->geographic)
+        return gk_crs_copy(ctx, crs, out);
+    *out = NULL;
+    PJ_CONTEXT *pc = gk_ctx_proj(ctx);
+    if (!pc)
+        return gk_errcode(ctx);
+    PJ *pj = proj_create(pc, crs->wkt);
+    PJ *geo = pj ? proj_crs_get_geodetic_crs(pc, pj) : NULL;
+    proj_destroy(pj);
+    if (!geo)
+        return gk_error(ctx, GK_ERR_CRS, "CRS \"%s\": no geographic base",
+                        crs->name);
+    const char *opts[] = {"MULTILINE=NO", NULL};
+    const char *wkt = proj_as_wkt(pc, geo, PJ_WKT2_2019, opts);
+    gk_status_t st = wkt ? gk_crs_from_string(ctx, wkt, out)
+                         : gk_error(ctx, GK_ERR_CRS,
+                                    "CRS \"%s\": base CRS has no WKT",
+                                    crs->name);
+    proj_destroy(geo);
+    return st;
+}
+
 gk_status_t gk_crs_copy(gk_context_t *ctx, const gk_crs_t *crs,
                         gk_crs_t **out)
 {
