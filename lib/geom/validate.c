@@ -45,8 +45,11 @@ static bool check_structure(const gk_geoms_t *g, size_t i, problem_t *p)
             for (int64_t v = v0; v < v1; v++)
                 if (!isfinite(g->xy[2 * v]) || !isfinite(g->xy[2 * v + 1]))
                     return set(p, GK_ERR_INPUT_NAN,
-                               "ring %lld, vertex %lld: coordinate is not a "
+                               "%s %lld, vertex %lld: coordinate is not a "
                                "finite number (%g, %g)",
+                               base == GK_GEOM_POLYGON     ? "ring"
+                               : base == GK_GEOM_LINESTRING ? "line"
+                                                            : "point",
                                (long long)ring_no, (long long)(v - v0),
                                g->xy[2 * v], g->xy[2 * v + 1]);
             int64_t n = v1 - v0;
