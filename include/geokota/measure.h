@@ -85,12 +85,12 @@ GK_API double gk_line_length_planar(const double *xy, size_t n);
  * @defgroup geodesic Geodesic kernels
  * @{
  */
-/** Precomputed series tables of one ellipsoid (about 100 kB). Read-only
+/** Precomputed series tables of one ellipsoid (about 140 kB). Read-only
  *  after creation: any number of threads may use one at once. */
 typedef struct gk_geodesic gk_geodesic_t;
 
 /**
- * Build the tables for ellipsoid @p e (about 0.2 ms).
+ * Build the tables for ellipsoid @p e (about a millisecond).
  * @param[in]  ctx  context for the error message; may be NULL
  * @param[in]  e    a > 0 and finite, 0 <= f < 0.1 (oblate or a sphere)
  * @param[out] out  the new object, freed with gk_geodesic_free(); NULL on

@@ -5,7 +5,7 @@
  *
  * Reference: C. F. F. Karney, Algorithms for geodesics, J. Geodesy 87, 43-55
  * (2013), doi:10.1007/s00190-012-0578-z. Accuracy: lengths to about 15 nm;
- * areas to about 0.1 m^2 on the whole ellipsoid, in practice a few 1e-4 m^2
+ * areas to about 1e-9 relative with an absolute floor of a few 1e-4 m^2
  * on small polygons (the equator-referenced edge areas cancel). geod_* are
  * plain C on caller-owned structs: no PROJ object, no allocation.
  */
