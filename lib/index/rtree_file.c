@@ -151,12 +151,19 @@ static gk_status_t write_pack(gk_context_t *ctx, const gk_pack_t *p,
     unsigned char h[GKIDX_HEADER];
     make_header(h, p);
     size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
+    char *tmp = malloc(plen + 48);
     if (!tmp)
         return gk_error_nomem(ctx, "a file name");
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(tmp);
+    /* O_EXCL with mode 0666 (not mkstemp's 0600): the index gets the
+     * permissions the umask gives any new file */
+    int fd = -1;
+    for (unsigned attempt = 0; attempt < 1000 && fd < 0; attempt++) {
+        snprintf(tmp, plen + 48, "%s.tmp.%ld.%u", path, (long)getpid(),
+                 attempt);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
     if (fd < 0) {
         gk_status_t st = gk_error(ctx, GK_ERR_IO,
                                   "%s: cannot create a temporary file "
