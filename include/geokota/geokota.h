@@ -31,5 +31,7 @@
 #include "geokota/crs.h"
 #include "geokota/io.h"
 #include "geokota/measure.h"
+#include "geokota/rtree.h"
+#include "geokota/road.h"
 
 #endif /* GEOKOTA_H */

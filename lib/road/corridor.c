@@ -34,6 +34,7 @@
 #include "io/io_internal.h"
 
 #define DENSIFY_M 50.0
+#define DEG_TO_RAD (3.14159265358979323846 / 180.0)
 #define MITRE_LIMIT 5.0
 
 struct gk_corridors {
@@ -140,7 +141,7 @@ static gk_status_t make_plane(gk_context_t *ctx, gk_corridors_t *c,
     /* Point scale of the transverse Mercator at distance x from its
      * central meridian: 1 + x^2 / (2 M N), M N taken at the centre. */
     double e2 = c->geo->f * (2 - c->geo->f);
-    double s = sin(lat0 * M_PI / 180.0);
+    double s = sin(lat0 * DEG_TO_RAD);
     double w2 = 1 - e2 * s * s;
     double mn = c->geo->a * c->geo->a * (1 - e2) / (w2 * w2);
     gk_geoms_t pv = gk_geomcol_view(&c->plane);

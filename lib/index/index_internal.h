@@ -1,0 +1,143 @@
+/*
+ * lib/index/index_internal.h - the R-tree's memory layout, shared by the
+ * files of lib/index. Not installed.
+ *
+ * A packed part ("pack") of n items with node size B has levels 0 (leaves)
+ * .. nlevels-1 (the root, one node). Level l has count[l] nodes:
+ * count[0] = ceil(n / B), count[l+1] = ceil(count[l] / B). Slot s of node j
+ * on level l > 0 describes node j*B + s of level l-1; slot s of leaf j is
+ * item j*B + s. Slots past the end of a level are padding holding the empty
+ * box (+inf, +inf, -inf, -inf), which no query matches: so traversal needs
+ * no bounds checks, and a removed item is simply blanked to that box.
+ *
+ * One contiguous block, leaves first:
+ *   leaf j     at data + j * 40B bytes: xmin[B] ymin[B] xmax[B] ymax[B]
+ *              (doubles) then id[B] (int64) - ids beside their boxes so a
+ *              hit costs no extra cache miss;
+ *   level l>0  at data + off[l] + j * 32B bytes: the four coordinate rows.
+ * The file format stores this block verbatim after its header.
+ */
+#ifndef GK_INDEX_INTERNAL_H
+#define GK_INDEX_INTERNAL_H
+
+#include <math.h>
+#include <stdint.h>
+
+#include "core/core_internal.h"
+#include "geokota/rtree.h"
+
+#define GK_RTREE_MIN_NODE 4
+#define GK_RTREE_MAX_NODE 64
+#define GK_RTREE_MAX_LEVELS 24 /* n < 2^32, B >= 4: at most 16 levels */
+#define GK_RTREE_MAX_PARTS 48
+#define GK_RTREE_BUF_CAP 256   /* inserts gathered before a merge */
+
+typedef struct gk_pack {
+    size_t n;     /* item slots (live + removed) */
+    size_t ndead; /* removed (blanked) slots */
+    uint32_t B;
+    uint32_t nlevels; /* 0 when n == 0 */
+    size_t count[GK_RTREE_MAX_LEVELS];
+    size_t off[GK_RTREE_MAX_LEVELS]; /* byte offset of each level */
+    size_t nnodes;
+    size_t bytes;          /* size of data */
+    unsigned char *data;   /* the block; may point into a mapping */
+    bool owned;            /* data allocated by us (else mapped/wrapped) */
+    gk_box_t bounds;
+    gk_rtree_method_t method;
+} gk_pack_t;
+
+struct gk_rtree {
+    uint32_t B;
+    gk_rtree_method_t method;
+    size_t nparts;
+    gk_pack_t *parts[GK_RTREE_MAX_PARTS]; /* largest first */
+    /* insert buffer, scanned linearly by queries */
+    size_t nbuf;
+    gk_box_t buf_box[GK_RTREE_BUF_CAP];
+    int64_t buf_id[GK_RTREE_BUF_CAP];
+    /* a mapping that backs parts[0] (NULL for none) */
+    void *map;
+    size_t map_len;
+};
+
+struct gk_hits {
+    size_t nq;
+    int64_t *offsets;
+    size_t nids;
+    size_t cap;
+    int64_t *ids;
+    int64_t *ids_b;
+};
+
+static inline const double *gk_pack_node(const gk_pack_t *p, uint32_t level,
+                                         size_t j)
+{
+    size_t stride = (size_t)p->B * (level == 0 ? 40 : 32);
+    return (const double *)(const void *)(p->data + p->off[level] +
+                                          j * stride);
+}
+
+static inline const int64_t *gk_pack_leaf_ids(const gk_pack_t *p, size_t j)
+{
+    return (const int64_t *)(const void *)(gk_pack_node(p, 0, j) + 4 * p->B);
+}
+
+/* Box distance (gap length) between two boxes; +inf for the empty box. */
+static inline double gk_box_gap(gk_box_t a, gk_box_t b)
+{
+    double dx = fmax(fmax(a.xmin - b.xmax, b.xmin - a.xmax), 0.0);
+    double dy = fmax(fmax(a.ymin - b.ymax, b.ymin - a.ymax), 0.0);
+    return sqrt(dx * dx + dy * dy);
+}
+
+static inline bool gk_box_hits(gk_box_t a, gk_box_t w)
+{
+    return a.xmin <= w.xmax && a.ymin <= w.ymax && a.xmax >= w.xmin &&
+           a.ymax >= w.ymin;
+}
+
+/* rtree_pack.c */
+/* Compute the level layout for n items; false if n or the size overflows. */
+bool gk_pack_layout(gk_pack_t *p, size_t n, uint32_t B);
+/* Build a pack from arrays (validated by the caller); ids NULL -> index. */
+gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
+                          const int64_t *ids, size_t n, gk_box_t extent,
+                          uint32_t B, gk_rtree_method_t method,
+                          gk_pack_t **out);
+void gk_pack_free(gk_pack_t *p);
+/* Recompute level l >= 1 from level l-1. */
+void gk_pack_fill_level(gk_pack_t *p, uint32_t l);
+/* The empty box (+inf, +inf, -inf, -inf) that pads nodes. */
+gk_box_t gk_box_empty(void);
+/* Hilbert index of a cell on the 2^16 x 2^16 grid (hilbert.c). */
+uint32_t gk_hilbert16(uint32_t x, uint32_t y);
+
+/* rtree_query.c: validation shared by build and insert */
+gk_status_t gk_rtree_check_boxes(gk_context_t *ctx, const char *fn,
+                                 const gk_box_t *boxes, size_t n,
+                                 gk_box_t *extent);
+gk_status_t gk_rtree_check_opts(gk_context_t *ctx, const char *fn,
+                                const gk_rtree_opts_t *opts, uint32_t *B,
+                                gk_rtree_method_t *method);
+
+/* Visit the items of one pack whose box intersects window. */
+size_t gk_pack_visit_box(const gk_pack_t *p, gk_box_t window,
+                         gk_rtree_visit_fn fn, void *user);
+/* Bit mask of the existing slots of node j on level l hitting window. */
+uint64_t gk_pack_mask_box(const gk_pack_t *p, uint32_t l, size_t j,
+                          gk_box_t window);
+
+/* Live items of a tree gathered into new arrays (for merges, repack, save).
+ * Caller frees *boxes and *ids with free(). */
+gk_status_t gk_rtree_gather(gk_context_t *ctx, const gk_rtree_t *t,
+                            size_t first_part, bool with_buffer,
+                            gk_box_t **boxes, int64_t **ids, size_t *n);
+
+/* crc32c.c */
+/* Running CRC-32C: start with crc = 0, feed pieces in order. */
+uint32_t gk_crc32c(uint32_t crc, const void *data, size_t len);
+/* The portable path, exposed so the test can compare both. */
+uint32_t gk_crc32c_soft(uint32_t crc, const void *data, size_t len);
+
+#endif /* GK_INDEX_INTERNAL_H */
