@@ -6,6 +6,7 @@
 #define GEOKOTA_ROAD_H
 
 #include "geokota/common.h"
+#include "geokota/estimate.h"
 #include "geokota/io.h"
 
 #ifdef __cplusplus
@@ -68,6 +69,58 @@ GK_API gk_status_t gk_corridors_shares(gk_context_t *ctx,
                                        const double *half_width_m,
                                        double *share_m2,
                                        gk_layer_t **polygons);
+/** @} */
+
+/**
+ * @defgroup estimate_roads The road estimate
+ * @{
+ */
+
+/** Options of gk_estimate_roads(); zero means the defaults. */
+typedef struct gk_estimate_opts {
+    /** Folder with materials.json and templates/ (NULL: the installed
+     *  data, gk_estimate_default_data_dir()). */
+    const char *data_dir;
+    /** Catalog to use (borrowed); NULL: DATA_DIR/materials.json. */
+    const gk_catalog_t *catalog;
+    /** Template for roads without a template attribute (NULL:
+     *  "rigid_jalan_lingkungan"). A name in DATA_DIR/templates or a path. */
+    const char *template_name;
+    /** Width (m) for roads without a width attribute; 0: the template's
+     *  default width, or 3 m when it has none. */
+    double width_m;
+    /** Attribute names (NULL: "width", "template", "name", "shoulder").
+     *  shoulder is a paved shoulder per side (m): the structure extends
+     *  under it, so the road is width + 2 x shoulder wide. */
+    const char *width_field, *template_field, *name_field, *shoulder_field;
+    /** Estimate the valid roads and list the invalid ones as warnings,
+     *  instead of failing on the first. */
+    bool skip_invalid;
+    /** Bill-of-quantities options (waste, concrete supply). */
+    gk_boq_options_t boq;
+} gk_estimate_opts_t;
+
+/**
+ * Estimate the materials to build the roads whose centerlines are in
+ * @p roads (LineString/MultiLineString features with a CRS; see
+ * gk_layer_require_crs()). Lengths are geodesic; each layer's area is the
+ * road's first-come share of the union of corridors at that layer's width,
+ * so junctions count once and per-road figures sum to the totals.
+ *
+ * @param[out] out      the bill of quantities (gk_boq_free())
+ * @param[out] surface  if not NULL, a new layer with each road's share of
+ *                      the surface, in longitude/latitude (gk_layer_free())
+ * @return GK_OK; for an invalid road (unless skip_invalid) the code and a
+ *         message naming the feature: GK_ERR_INPUT_VALUE for a zero,
+ *         negative or NaN width, GK_ERR_INPUT_GEOM_TYPE for polygons given
+ *         instead of lines, GK_ERR_INPUT_TOO_FEW_POINTS, GK_ERR_INPUT_NAN;
+ *         GK_ERR_INPUT_FIELD for a named attribute that does not exist; an
+ *         unknown template's error; GK_ERR_CRS; GK_ERR_NOMEM.
+ */
+GK_API gk_status_t gk_estimate_roads(gk_context_t *ctx,
+                                     const gk_layer_t *roads,
+                                     const gk_estimate_opts_t *opts,
+                                     gk_boq_t **out, gk_layer_t **surface);
 /** @} */
 
 #ifdef __cplusplus
