@@ -223,8 +223,10 @@ static void t_print(const table_t *t, FILE *out, bool markdown)
                 fputc(' ', out);
             if (t->right[c] && r > 0)
                 fprintf(out, "%*s%s", (int)pad, "", s);
-            else
+            else if (c + 1 < t->ncols || markdown)
                 fprintf(out, "%s%*s", s, (int)pad, "");
+            else
+                fputs(s, out); /* no trailing blanks */
             fputs(markdown ? " |" : (c + 1 < t->ncols ? "  " : ""), out);
         }
         fputc('\n', out);
@@ -269,7 +271,10 @@ static const char *mat_label(const wctx_t *w, const char *id)
 static void qty(const wctx_t *w, char *buf, size_t cap, double v,
                 gk_measure_t m)
 {
-    fmt_num(buf, cap, v, whole_measure(m) ? 0 : 3, w->lang, true);
+    /* Whole units are integers in road and total lines; a fractional
+     * value (a net quantity before rounding up) keeps its decimals. */
+    bool integral = whole_measure(m) && isfinite(v) && v == floor(v);
+    fmt_num(buf, cap, v, integral ? 0 : 3, w->lang, true);
 }
 
 static void heading(const wctx_t *w, int level, const char *text)
@@ -367,6 +372,7 @@ static bool items_table(const wctx_t *w, const gk_boq_road_t *r)
 {
     if (r->n_items == 0)
         return true;
+    fputc('\n', w->out); /* a separate table (also in Markdown) */
     table_t t = {.ncols = 4};
     t.right[2] = true;
     const lbl_t hdr[4] = {L_ITEM, L_MATERIAL, L_BASIS, L_UNIT};
@@ -493,7 +499,7 @@ static gk_status_t write_text(gk_context_t *ctx, const gk_boq_t *boq,
     heading(&w, 1, line);
     fmt_num(b[0], 64, boq->length_m, 3, lang, true);
     fmt_num(b[1], 64, boq->area_m2, 3, lang, true);
-    fprintf(out, "%s%s: %zu; %s: %s; %s: %s\n", md ? "\n" : "",
+    fprintf(out, "%s: %zu; %s: %s; %s: %s\n",
             L(lang, L_ROADS), boq->n_roads, L(lang, L_LENGTH), b[0],
             L(lang, L_AREA), b[1]);
     for (size_t i = 0; ok && i < boq->n_roads; i++) {
