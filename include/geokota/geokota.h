@@ -33,5 +33,6 @@
 #include "geokota/measure.h"
 #include "geokota/rtree.h"
 #include "geokota/road.h"
+#include "geokota/estimate.h"
 
 #endif /* GEOKOTA_H */

@@ -39,7 +39,4 @@ bool gk_layer_reserve_feature(gk_layer_t *l, size_t n);
 /* "source: layer name" prefix used by every message about a layer. */
 const char *gk_layer_label(const gk_layer_t *l, char *buf, size_t cap);
 
-/* strdup that returns NULL only on exhaustion ("" for NULL). */
-char *gk_strdup(const char *s);
-
 #endif /* GK_IO_INTERNAL_H */

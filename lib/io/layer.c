@@ -10,23 +10,14 @@
 
 #include "io_internal.h"
 
-char *gk_strdup(const char *s)
-{
-    size_t n = strlen(s ? s : "") + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s ? s : "", n);
-    return d;
-}
-
 gk_layer_t *gk_layer_alloc(const char *source, const char *name)
 {
     gk_layer_t *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
     gk_geomcol_init(&l->geoms);
-    l->source = gk_strdup(source);
-    l->name = gk_strdup(name);
+    l->source = gk_strdup(source ? source : "");
+    l->name = gk_strdup(name ? name : "");
     if (!l->source || !l->name) {
         gk_layer_free(l);
         return NULL;

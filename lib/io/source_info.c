@@ -64,7 +64,8 @@ static bool describe_layer(OGRLayerH layer, layer_store_t *s,
     s->name = gk_strdup(OGR_L_GetName(layer));
     s->geometry_type =
         gk_strdup(OGRGeometryTypeToName(OGR_L_GetGeomType(layer)));
-    s->crs_name = gk_strdup(srs ? OSRGetName(srs) : "");
+    const char *crs_name = srs ? OSRGetName(srs) : NULL;
+    s->crs_name = gk_strdup(crs_name ? crs_name : "");
     s->crs_authority = gk_strdup(authbuf);
     int nf = OGR_FD_GetFieldCount(defn);
     s->field_names = calloc((size_t)nf + 1, sizeof(char *));
