@@ -82,8 +82,14 @@ void table_free(cli_table_t *t);
  * kept plain (tables are pasted into spreadsheets). */
 const char *num_cell(char buf[48], double v, int decimals);
 
+/* The catalog and templates folder: the given one, $GEOKOTA_DATA, the
+ * installed data, or the source tree of an uninstalled build. */
+const char *cli_data_dir(const char *given);
+
 /* The subcommands. */
+int cmd_estimate(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
+int cmd_templates(int argc, char **argv);
 
 #endif /* GK_TOOLS_CLI_H */

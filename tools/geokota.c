@@ -14,6 +14,8 @@ typedef struct command {
 } command_t;
 
 static const command_t commands[] = {
+    {"estimate", cmd_estimate, "bill of quantities to build roads from centerlines"},
+    {"templates", cmd_templates, "list the pavement templates, or show one"},
     {"info", cmd_info, "describe a vector file: layers, counts, types, CRS, extent"},
     {"measure", cmd_measure, "area, perimeter and length per feature, and totals"},
 };

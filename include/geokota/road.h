@@ -72,6 +72,24 @@ GK_API gk_status_t gk_corridors_shares(gk_context_t *ctx,
 /** @} */
 
 /**
+ * @defgroup width_table Default widths by road class
+ * @{
+ */
+typedef struct gk_width_table gk_width_table_t;
+
+/** Load a CSV of `key,width_m` rows (road classes such as OSM `highway`
+ *  values, and "lane" for the width of one lane; '#' starts a comment),
+ *  e.g. data/osm_widths.csv. Errors name the file and line.
+ *  @param[out] out freed with gk_width_table_free(); read-only after. */
+GK_API gk_status_t gk_width_table_load(gk_context_t *ctx, const char *path,
+                                       gk_width_table_t **out);
+GK_API void gk_width_table_free(gk_width_table_t *table);
+/** Width for @p key, or NaN when the table has no such row. */
+GK_API double gk_width_table_get(const gk_width_table_t *table,
+                                 const char *key);
+/** @} */
+
+/**
  * @defgroup estimate_roads The road estimate
  * @{
  */
@@ -93,6 +111,12 @@ typedef struct gk_estimate_opts {
      *  shoulder is a paved shoulder per side (m): the structure extends
      *  under it, so the road is width + 2 x shoulder wide. */
     const char *width_field, *template_field, *name_field, *shoulder_field;
+    /** Widths for roads without a width attribute, by lanes ("lane" row x
+     *  the lanes attribute) or by road class (the class attribute's row);
+     *  NULL: none. Borrowed. */
+    const gk_width_table_t *width_table;
+    /** Attributes for the width table (NULL: "lanes", "highway"). */
+    const char *lanes_field, *class_field;
     /** Estimate the valid roads and list the invalid ones as warnings,
      *  instead of failing on the first. */
     bool skip_invalid;

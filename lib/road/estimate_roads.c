@@ -20,7 +20,7 @@
 #define MAX_OFFSETS 16
 
 typedef struct road_attr {
-    int width, tpl, name, shoulder; /* field indexes or -1 */
+    int width, tpl, name, shoulder, lanes, cls; /* field indexes or -1 */
 } road_attr_t;
 
 typedef struct run {
@@ -115,6 +115,25 @@ static gk_status_t reject(run_t *r, size_t i, gk_status_t code,
     return GK_OK;
 }
 
+/* Width from the width table: lanes x lane width, else the road class's
+ * row; NaN when the table does not say. */
+static double table_width(const run_t *r, const road_attr_t *a, size_t i)
+{
+    const gk_width_table_t *t = r->o->width_table;
+    const gk_layer_t *l = r->roads;
+    if (!t)
+        return NAN;
+    if (a->lanes >= 0 && !gk_layer_is_null(l, (size_t)a->lanes, i)) {
+        double lanes = gk_layer_get_double(l, (size_t)a->lanes, i);
+        double lane = gk_width_table_get(t, "lane");
+        if (lanes > 0 && !isnan(lane))
+            return lanes * lane;
+    }
+    if (a->cls >= 0 && !gk_layer_is_null(l, (size_t)a->cls, i))
+        return gk_width_table_get(t, gk_layer_get_string(l, (size_t)a->cls, i));
+    return NAN;
+}
+
 /* Width, shoulder and template of feature i. */
 static gk_status_t road_attributes(run_t *r, const road_attr_t *a, size_t i,
                                    const gk_template_t *dflt, double dflt_w)
@@ -134,7 +153,9 @@ static gk_status_t road_attributes(run_t *r, const road_attr_t *a, size_t i,
             return reject(r, i, st, why);
         }
     }
-    double w = dflt_w > 0 ? dflt_w : gk_template_default_width(tpl);
+    double w = table_width(r, a, i);
+    if (isnan(w))
+        w = dflt_w > 0 ? dflt_w : gk_template_default_width(tpl);
     if (!(w > 0))
         w = 3.0;
     if (a->width >= 0 && !gk_layer_is_null(l, (size_t)a->width, i))
@@ -184,6 +205,10 @@ static gk_status_t read_roads(run_t *r)
         st = find_field(r, o->name_field, "name", &a.name);
     if (st == GK_OK)
         st = find_field(r, o->shoulder_field, "shoulder", &a.shoulder);
+    if (st == GK_OK)
+        st = find_field(r, o->lanes_field, "lanes", &a.lanes);
+    if (st == GK_OK)
+        st = find_field(r, o->class_field, "highway", &a.cls);
     const gk_template_t *dflt = NULL;
     if (st == GK_OK)
         st = template_by_name(r, o->template_name ? o->template_name
