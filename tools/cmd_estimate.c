@@ -112,13 +112,14 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
         case O_PRICES: a->prices = optarg; break;
         case O_NOWASTE: a->est.boq.no_waste = true; break;
         case O_CONCRETE:
-            if (strcmp(optarg, "site") == 0)
+            if (strcmp(optarg, "site") == 0 || strcmp(optarg, "site-mix") == 0)
                 a->est.boq.concrete = GK_SUPPLY_SITE_MIX;
-            else if (strcmp(optarg, "ready") == 0)
+            else if (strcmp(optarg, "ready") == 0 ||
+                     strcmp(optarg, "ready-mix") == 0)
                 a->est.boq.concrete = GK_SUPPLY_READY_MIX;
             else
-                return cli_usage_error("estimate", "--concrete is site or "
-                                       "ready, not '%s'", optarg);
+                return cli_usage_error("estimate", "--concrete is site-mix "
+                                       "or ready-mix, not '%s'", optarg);
             break;
         case O_SKIP: a->est.skip_invalid = true; break;
         case O_CORR: a->corridors = optarg; break;

@@ -184,6 +184,15 @@ static gk_status_t road_attributes(run_t *r, const road_attr_t *a, size_t i,
  * least two points (polygons and points are refused by the corridors). */
 static gk_status_t road_geometry(run_t *r, size_t i)
 {
+    gk_geoms_t g = gk_layer_geoms(r->roads);
+    gk_geom_type_t base = gk_geom_type_base((gk_geom_type_t)g.types[i]);
+    if (base == GK_GEOM_POLYGON || base == GK_GEOM_POINT)
+        return reject(r, i, GK_ERR_INPUT_GEOM_TYPE,
+                      base == GK_GEOM_POLYGON
+                          ? "a polygon given where a road centerline "
+                            "(LineString) is needed"
+                          : "a point given where a road centerline "
+                            "(LineString) is needed");
     gk_validate_opts_t vo = {.skip_geos = true};
     gk_status_t code;
     char *why = gk_layer_feature_problem(r->ctx, r->roads, i, &vo, &code);
