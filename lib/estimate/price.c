@@ -84,8 +84,16 @@ typedef struct csv {
     int line;
 } csv_t;
 
+static int csv_fail(char **fields, int n, int code)
+{
+    for (int i = 0; i < n; i++)
+        free(fields[i]);
+    return code;
+}
+
 /* Read one record into fields (owned, NUL-terminated). Returns the field
- * count, 0 at the end of input, -1 on an unterminated quote, -2 on OOM. */
+ * count, 0 at the end of input, -1 on an unterminated quote, -2 on OOM;
+ * on failure no field is left allocated. */
 static int csv_record(csv_t *c, char **fields, int max_fields)
 {
     int n = 0;
@@ -95,7 +103,7 @@ static int csv_record(csv_t *c, char **fields, int max_fields)
         size_t cap = 16, len = 0;
         char *f = malloc(cap);
         if (!f)
-            return -2;
+            return csv_fail(fields, n, -2);
         bool quoted = c->p < c->end && *c->p == '"';
         if (quoted)
             c->p++;
@@ -103,7 +111,7 @@ static int csv_record(csv_t *c, char **fields, int max_fields)
             if (c->p >= c->end) {
                 if (quoted) {
                     free(f);
-                    return -1;
+                    return csv_fail(fields, n, -1);
                 }
                 break;
             }
@@ -131,7 +139,7 @@ static int csv_record(csv_t *c, char **fields, int max_fields)
                 char *nf = realloc(f, cap * 2);
                 if (!nf) {
                     free(f);
-                    return -2;
+                    return csv_fail(fields, n, -2);
                 }
                 f = nf;
                 cap *= 2;
