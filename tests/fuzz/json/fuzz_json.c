@@ -55,8 +55,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         gk_template_t *tpl = NULL;
         if (gk_template_parse(ctx, "fuzz", text, size, cat, &tpl) == GK_OK) {
             /* A template that loads must also compute and print. */
-            gk_road_input_t r = {.id = "F", .tpl = tpl, .length_m = 10,
-                                 .width_m = 3, .surface_area_m2 = 30};
+            gk_road_input_t r = {.id = "F",
+                                 .tpl = tpl,
+                                 .length_m = 10,
+                                 .width_m = 3,
+                                 .surface_area_m2 = 30};
             gk_boq_t *boq = NULL;
             if (gk_boq_build(ctx, cat, &r, 1, NULL, &boq) == GK_OK) {
                 FILE *devnull = fopen("/dev/null", "w");
