@@ -63,8 +63,7 @@ typedef enum gk_boq_format {
 GK_API gk_status_t gk_lang_from_name(gk_context_t *ctx, const char *name,
                                      gk_lang_t *out);
 /** Parse "table"/"json"/"csv"/"markdown" (also "md"). */
-GK_API gk_status_t gk_boq_format_from_name(gk_context_t *ctx,
-                                           const char *name,
+GK_API gk_status_t gk_boq_format_from_name(gk_context_t *ctx, const char *name,
                                            gk_boq_format_t *out);
 
 /**
@@ -75,14 +74,14 @@ GK_API gk_status_t gk_boq_format_from_name(gk_context_t *ctx,
  */
 typedef enum gk_measure {
     GK_MEASURE_KG = 0,
-    GK_MEASURE_T,     /**< tonnes */
-    GK_MEASURE_M3,    /**< cubic metres as ordered (see above) */
-    GK_MEASURE_L,     /**< litres */
-    GK_MEASURE_PCS,   /**< pieces */
-    GK_MEASURE_M2,    /**< square metres (blocks, coats) */
-    GK_MEASURE_M,     /**< metres (curbs, channels) */
-    GK_MEASURE_BAG1,  /**< bags of the material's first bag size */
-    GK_MEASURE_BAG2,  /**< bags of its second bag size */
+    GK_MEASURE_T,    /**< tonnes */
+    GK_MEASURE_M3,   /**< cubic metres as ordered (see above) */
+    GK_MEASURE_L,    /**< litres */
+    GK_MEASURE_PCS,  /**< pieces */
+    GK_MEASURE_M2,   /**< square metres (blocks, coats) */
+    GK_MEASURE_M,    /**< metres (curbs, channels) */
+    GK_MEASURE_BAG1, /**< bags of the material's first bag size */
+    GK_MEASURE_BAG2, /**< bags of its second bag size */
     GK_MEASURE_COUNT
 } gk_measure_t;
 
@@ -175,8 +174,7 @@ typedef struct gk_template_layer {
  *         or "... layers[0].material: unknown material \"K-999\"";
  *         GK_ERR_NOMEM.
  */
-GK_API gk_status_t gk_template_load(gk_context_t *ctx,
-                                    const char *name_or_path,
+GK_API gk_status_t gk_template_load(gk_context_t *ctx, const char *name_or_path,
                                     const char *data_dir,
                                     const gk_catalog_t *cat,
                                     gk_template_t **out);
@@ -191,8 +189,7 @@ GK_API void gk_template_free(gk_template_t *tpl);
 /** The template's "template" name, its title in a language, and its
  *  default carriageway width in m (0 when it states none). */
 GK_API const char *gk_template_name(const gk_template_t *tpl);
-GK_API const char *gk_template_title(const gk_template_t *tpl,
-                                     gk_lang_t lang);
+GK_API const char *gk_template_title(const gk_template_t *tpl, gk_lang_t lang);
 GK_API double gk_template_default_width(const gk_template_t *tpl);
 /** Number of layers, and a view of layer i (top first). Returns false and
  *  leaves *out untouched when i is out of range. The strings belong to the
@@ -206,8 +203,8 @@ GK_API bool gk_template_layer(const gk_template_t *tpl, size_t i,
  * Names of the templates in DATA_DIR/templates (files NAME.json), sorted.
  * @param[out] names  array of *count strings, freed with
  *                    gk_template_list_free(); NULL on failure
- * @return GK_OK (an empty or missing folder gives count 0 only when it
- *         exists; a missing folder is GK_ERR_IO); GK_ERR_NOMEM.
+ * @return GK_OK (count 0 for an empty folder); GK_ERR_IO when
+ *         DATA_DIR/templates cannot be opened; GK_ERR_ARG; GK_ERR_NOMEM.
  */
 GK_API gk_status_t gk_template_list(gk_context_t *ctx, const char *data_dir,
                                     char ***names, size_t *count);
@@ -262,14 +259,14 @@ GK_API void gk_prices_free(gk_prices_t *prices);
 /** One road, as the geometry side measured it. All lengths in m, areas in
  *  m^2, in a projected or ellipsoidal measure (the engine does not care). */
 typedef struct gk_road_input {
-    const char *id;            /**< for output and messages; not NULL */
-    const char *name;          /**< display name, or NULL */
-    const gk_template_t *tpl;  /**< its pavement structure; not NULL */
-    double length_m;           /**< centerline length: linear items */
-    double width_m;            /**< carriageway width */
-    double surface_area_m2;    /**< this road's share of the union of
-                                    carriageway surfaces (area items "on
-                                    surface") */
+    const char *id;              /**< for output and messages; not NULL */
+    const char *name;            /**< display name, or NULL */
+    const gk_template_t *tpl;    /**< its pavement structure; not NULL */
+    double length_m;             /**< centerline length: linear items */
+    double width_m;              /**< carriageway width */
+    double surface_area_m2;      /**< this road's share of the union of
+                                      carriageway surfaces (area items "on
+                                      surface") */
     const double *layer_area_m2; /**< one per template layer: this road's
                                     share of the union corridor at that
                                     layer's width; NULL to use
@@ -278,14 +275,14 @@ typedef struct gk_road_input {
 
 /** How concrete layers are supplied. */
 typedef enum gk_concrete_supply {
-    GK_SUPPLY_TEMPLATE = 0, /**< as each template layer says (default) */
-    GK_SUPPLY_SITE_MIX = 1, /**< mixed on site: cement, sand, gravel, water */
+    GK_SUPPLY_TEMPLATE = 0,  /**< as each template layer says (default) */
+    GK_SUPPLY_SITE_MIX = 1,  /**< mixed on site: cement, sand, gravel, water */
     GK_SUPPLY_READY_MIX = 2, /**< ready-mix by the m^3, truck-mixer loads */
 } gk_concrete_supply_t;
 
 /** Options of gk_boq_build(); zero-initialised means the defaults. */
 typedef struct gk_boq_options {
-    bool no_waste;               /**< order exactly the net quantities */
+    bool no_waste;                 /**< order exactly the net quantities */
     gk_concrete_supply_t concrete; /**< override the templates' supply */
 } gk_boq_options_t;
 
@@ -295,13 +292,13 @@ typedef struct gk_boq gk_boq_t;
  *  needs of one catalog material. Arrays are indexed by gk_measure_t and
  *  hold NAN where a measure does not apply. */
 typedef struct gk_boq_line {
-    const char *material;    /**< catalog id */
-    gk_measure_t unit;       /**< the headline measure (catalog "unit") */
-    double net[GK_MEASURE_COUNT];   /**< before waste */
-    double waste_fraction;   /**< applied: order = net x (1 + waste) */
+    const char *material;         /**< catalog id */
+    gk_measure_t unit;            /**< the headline measure (catalog "unit") */
+    double net[GK_MEASURE_COUNT]; /**< before waste */
+    double waste_fraction;        /**< applied: order = net x (1 + waste) */
     double order[GK_MEASURE_COUNT]; /**< to order; pieces and bags rounded
                                          up in road and total lines */
-    const char *vehicle;     /**< vehicle id, or NULL (e.g. water) */
+    const char *vehicle;            /**< vehicle id, or NULL (e.g. water) */
     double loads;            /**< truck loads (integer), NAN if no vehicle
                                   or in a layer line */
     gk_measure_t price_unit; /**< valid when price_idr is not NAN */
@@ -315,11 +312,11 @@ typedef struct gk_boq_layer {
     const char *name;
     const char *material;
     double thickness_m;
-    double width_m;   /**< nominal width (road width + 2 x extra); NAN in a
-                           total whose roads differ */
+    double width_m; /**< nominal width (road width + 2 x extra); NAN in a
+                         total whose roads differ */
     double area_m2;
-    double volume_m3; /**< compacted */
-    double mass_t;    /**< NAN when the material has no density */
+    double volume_m3;           /**< compacted */
+    double mass_t;              /**< NAN when the material has no density */
     const gk_boq_line_t *lines; /**< what the layer needs, unrounded */
     size_t n_lines;
 } gk_boq_layer_t;
@@ -328,26 +325,26 @@ typedef struct gk_boq_layer {
 typedef struct gk_boq_item {
     const char *name;
     const char *material;
-    bool linear;      /**< basis is metres (length x sides), else m^2 */
-    double basis;     /**< m or m^2 */
+    bool linear;  /**< basis is metres (length x sides), else m^2 */
+    double basis; /**< m or m^2 */
     const gk_boq_line_t *lines;
     size_t n_lines;
 } gk_boq_item_t;
 
 typedef struct gk_boq_road {
     const char *id;
-    const char *name;     /**< may be NULL */
+    const char *name; /**< may be NULL */
     const char *template_name;
     double length_m;
     double width_m;
-    double area_m2;       /**< surface share */
+    double area_m2; /**< surface share */
     const gk_boq_layer_t *layers;
     size_t n_layers;
     const gk_boq_item_t *items;
     size_t n_items;
     const gk_boq_line_t *materials; /**< the road's totals per material */
     size_t n_materials;
-    double cost_idr;      /**< sum of priced lines; NAN if not priced */
+    double cost_idr; /**< sum of priced lines; NAN if not priced */
 } gk_boq_road_t;
 
 /**
@@ -363,8 +360,7 @@ typedef struct gk_boq_road {
  */
 GK_API gk_status_t gk_boq_build(gk_context_t *ctx, const gk_catalog_t *cat,
                                 const gk_road_input_t *roads, size_t n,
-                                const gk_boq_options_t *opt,
-                                gk_boq_t **out);
+                                const gk_boq_options_t *opt, gk_boq_t **out);
 /** Free a BOQ. NULL is a no-op. */
 GK_API void gk_boq_free(gk_boq_t *boq);
 

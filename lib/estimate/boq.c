@@ -138,8 +138,8 @@ static const char *info_id(build_t *b, size_t mat)
     gk_boq_matinfo_t *info = &boq->info[boq->n_info];
     info->id = pool_strdup(boq, m->id);
     info->label[0] = pool_strdup(boq, m->label[0] ? m->label[0] : m->id);
-    info->label[1] = pool_strdup(boq, m->label[1] ? m->label[1]
-                                                  : info->label[0]);
+    info->label[1] =
+        pool_strdup(boq, m->label[1] ? m->label[1] : info->label[0]);
     info->bag_kg[0] = m->bag_kg[0];
     info->bag_kg[1] = m->bag_kg[1];
     long v = m->kind == GK_MAT_CONCRETE ? m->ready_mix_vehicle : m->vehicle;
@@ -240,8 +240,8 @@ static bool make_line(build_t *b, size_t mat, double q, bool whole,
         if (veh->capacity_t > 0 && !isnan(line->order[GK_MEASURE_T]))
             loads = ceil_units(line->order[GK_MEASURE_T] / veh->capacity_t);
         if (veh->capacity_m3 > 0 && !isnan(line->order[GK_MEASURE_M3])) {
-            double l = ceil_units(line->order[GK_MEASURE_M3] /
-                                  veh->capacity_m3);
+            double l =
+                ceil_units(line->order[GK_MEASURE_M3] / veh->capacity_m3);
             if (isnan(loads) || l > loads)
                 loads = l;
         }
@@ -321,11 +321,13 @@ static gk_status_t check_value(gk_context_t *ctx, const char *id,
                                const char *what, double v)
 {
     if (!isfinite(v))
-        return gk_error(ctx, GK_ERR_INPUT_NAN, "road %s: %s is not finite",
-                        id, what);
+        return gk_error(ctx, GK_ERR_INPUT_NAN, "road %s: %s is not finite", id,
+                        what);
     if (v < 0)
-        return gk_error(ctx, GK_ERR_INPUT_VALUE, "road %s: %s is negative "
-                        "(%g)", id, what, v);
+        return gk_error(ctx, GK_ERR_INPUT_VALUE,
+                        "road %s: %s is negative "
+                        "(%g)",
+                        id, what, v);
     return GK_OK;
 }
 
@@ -344,8 +346,8 @@ static gk_status_t check_road(build_t *b, const gk_road_input_t *r, size_t i)
         st = check_value(b->ctx, id, "width_m", r->width_m);
     if (st == GK_OK)
         st = check_value(b->ctx, id, "surface_area_m2", r->surface_area_m2);
-    for (size_t k = 0; st == GK_OK && r->layer_area_m2 &&
-                       k < r->tpl->n_layers; k++) {
+    for (size_t k = 0; st == GK_OK && r->layer_area_m2 && k < r->tpl->n_layers;
+         k++) {
         char what[64];
         snprintf(what, sizeof what, "layer_area_m2[%zu]", k);
         st = check_value(b->ctx, id, what, r->layer_area_m2[k]);
@@ -355,23 +357,22 @@ static gk_status_t check_road(build_t *b, const gk_road_input_t *r, size_t i)
         if (gk_catalog_find(b->cat, t->layers[k].material) < 0)
             st = gk_error(b->ctx, GK_ERR_INPUT_INVALID,
                           "road %s: template %s: layer %s: material \"%s\" "
-                          "is not in catalog %s", id, t->name,
-                          t->layers[k].name, t->layers[k].material,
+                          "is not in catalog %s",
+                          id, t->name, t->layers[k].name, t->layers[k].material,
                           b->cat->id);
     for (size_t k = 0; st == GK_OK && k < t->n_items; k++)
         if (gk_catalog_find(b->cat, t->items[k].material) < 0)
             st = gk_error(b->ctx, GK_ERR_INPUT_INVALID,
                           "road %s: template %s: item %s: material \"%s\" "
-                          "is not in catalog %s", id, t->name,
-                          t->items[k].name, t->items[k].material,
+                          "is not in catalog %s",
+                          id, t->name, t->items[k].name, t->items[k].material,
                           b->cat->id);
     return st;
 }
 
 /* Add a road's layer to the total of the layers that share its name,
  * material and thickness (boq->layers has room for every road layer). */
-static bool add_to_group(build_t *b, const gk_boq_layer_t *l,
-                         const acc_t *part)
+static bool add_to_group(build_t *b, const gk_boq_layer_t *l, const acc_t *part)
 {
     gk_boq_t *boq = b->boq;
     gk_boq_layer_t *t = NULL;
@@ -416,8 +417,8 @@ static gk_status_t build_road(build_t *b, const gk_road_input_t *r,
     out->cost_idr = NAN;
     gk_boq_layer_t *layers = pool_calloc(boq, t->n_layers, sizeof *layers);
     gk_boq_item_t *items = pool_calloc(boq, t->n_items, sizeof *items);
-    if (!out->id || (r->name && !out->name) || !out->template_name ||
-        !layers || !items)
+    if (!out->id || (r->name && !out->name) || !out->template_name || !layers ||
+        !items)
         goto nomem;
     out->layers = layers;
     out->n_layers = t->n_layers;
@@ -435,11 +436,11 @@ static gk_status_t build_road(build_t *b, const gk_road_input_t *r,
             goto nomem;
         bl->thickness_m = l->thickness_m;
         bl->width_m = width;
-        bl->area_m2 = r->layer_area_m2 ? r->layer_area_m2[k]
-                                       : r->length_m * width;
+        bl->area_m2 =
+            r->layer_area_m2 ? r->layer_area_m2[k] : r->length_m * width;
         bl->volume_m3 = bl->area_m2 * l->thickness_m;
-        bl->mass_t = m->density_t_m3 > 0 ? bl->volume_m3 * m->density_t_m3
-                                         : NAN;
+        bl->mass_t =
+            m->density_t_m3 > 0 ? bl->volume_m3 * m->density_t_m3 : NAN;
         part.n = 0;
         if (!layer_needs(b, l, mat, bl->area_m2, bl->volume_m3, &part))
             goto nomem;
@@ -483,7 +484,6 @@ nomem:
     acc_free(&part);
     return gk_error_nomem(b->ctx, "the bill of quantities");
 }
-
 
 gk_status_t gk_boq_build(gk_context_t *ctx, const gk_catalog_t *cat,
                          const gk_road_input_t *roads, size_t n,
@@ -594,8 +594,7 @@ const gk_boq_line_t *gk_boq_materials(const gk_boq_t *boq, size_t *n)
     return boq ? boq->materials : NULL;
 }
 
-const gk_boq_line_t *gk_boq_material(const gk_boq_t *boq,
-                                     const char *material)
+const gk_boq_line_t *gk_boq_material(const gk_boq_t *boq, const char *material)
 {
     if (!boq || !material)
         return NULL;
@@ -667,8 +666,8 @@ gk_status_t gk_boq_add_warning(gk_context_t *ctx, gk_boq_t *boq,
 }
 
 static gk_status_t add_row(gk_context_t *ctx, gk_boq_t *boq,
-                           const char *section, const char *key,
-                           double value, const char *text, const char *unit)
+                           const char *section, const char *key, double value,
+                           const char *text, const char *unit)
 {
     if (!boq || !section || !key)
         return gk_error(ctx, GK_ERR_ARG, "gk_boq_add_value: NULL argument");
@@ -677,8 +676,8 @@ static gk_status_t add_row(gk_context_t *ctx, gk_boq_t *boq,
         if (strcmp(boq->sections[i].name, section) == 0)
             s = &boq->sections[i];
     if (!s) {
-        gk_boq_section_t *ns = pool_grow(boq, boq->sections, boq->n_sections,
-                                         sizeof *ns);
+        gk_boq_section_t *ns =
+            pool_grow(boq, boq->sections, boq->n_sections, sizeof *ns);
         char *name = ns ? pool_strdup(boq, section) : NULL;
         if (!name)
             return gk_error_nomem(ctx, "a report section");
@@ -702,8 +701,8 @@ static gk_status_t add_row(gk_context_t *ctx, gk_boq_t *boq,
 }
 
 gk_status_t gk_boq_add_value(gk_context_t *ctx, gk_boq_t *boq,
-                             const char *section, const char *key,
-                             double value, const char *unit)
+                             const char *section, const char *key, double value,
+                             const char *unit)
 {
     return add_row(ctx, boq, section, key, value, NULL, unit);
 }

@@ -16,9 +16,8 @@
 
 #include "estimate_internal.h"
 
-static const char *const kind_names[] = {"bulk",    "concrete", "granular",
-                                         "asphalt", "block",    "linear",
-                                         "coat",    NULL};
+static const char *const kind_names[] = {
+    "bulk", "concrete", "granular", "asphalt", "block", "linear", "coat", NULL};
 
 static void free_material(gk_material_t *m)
 {
@@ -79,8 +78,8 @@ static gk_status_t positive(const gk_jctx_t *j, const gk_json_t *obj,
     char full[256];
     snprintf(full, sizeof full, "%s.%s", path, key);
     if (*out < 0)
-        return gk_jerr(j, GK_ERR_INPUT_VALUE, at, full,
-                       "negative value (%g)", *out);
+        return gk_jerr(j, GK_ERR_INPUT_VALUE, at, full, "negative value (%g)",
+                       *out);
     if (*out == 0 && !zero_ok)
         return gk_jerr(j, GK_ERR_INPUT_VALUE, at, full,
                        "must be greater than 0");
@@ -113,17 +112,17 @@ static gk_status_t check_source(const gk_jctx_t *j, const gk_json_t *obj,
 static gk_status_t load_vehicle(const gk_jctx_t *j, const gk_json_t *o,
                                 const char *path, gk_vehicle_t *v)
 {
-    static const char *const keys[] = {"id",     "label",      "capacity_t",
+    static const char *const keys[] = {"id",          "label",  "capacity_t",
                                        "capacity_m3", "source", "confidence",
-                                       "note",   NULL};
+                                       "note",        NULL};
     gk_status_t st = gk_jkeys(j, o, path, keys);
     if (st == GK_OK)
         st = gk_jstr(j, o, path, "id", true, &v->id);
     if (st == GK_OK)
         st = gk_jlabel(j, o, path, "label", v->label);
     if (st == GK_OK)
-        st = positive(j, o, path, "capacity_t", false, false, 0,
-                      &v->capacity_t);
+        st =
+            positive(j, o, path, "capacity_t", false, false, 0, &v->capacity_t);
     if (st == GK_OK)
         st = positive(j, o, path, "capacity_m3", false, false, 0,
                       &v->capacity_m3);
@@ -140,10 +139,10 @@ static bool measure_from_name(const char *s, gk_measure_t *out)
     static const struct {
         const char *name;
         gk_measure_t m;
-    } map[] = {{"kg", GK_MEASURE_KG},   {"t", GK_MEASURE_T},
-               {"m3", GK_MEASURE_M3},   {"L", GK_MEASURE_L},
-               {"pcs", GK_MEASURE_PCS}, {"m2", GK_MEASURE_M2},
-               {"m", GK_MEASURE_M},     {"bag1", GK_MEASURE_BAG1},
+    } map[] = {{"kg", GK_MEASURE_KG},    {"t", GK_MEASURE_T},
+               {"m3", GK_MEASURE_M3},    {"L", GK_MEASURE_L},
+               {"pcs", GK_MEASURE_PCS},  {"m2", GK_MEASURE_M2},
+               {"m", GK_MEASURE_M},      {"bag1", GK_MEASURE_BAG1},
                {"bag2", GK_MEASURE_BAG2}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(s, map[i].name) == 0) {
@@ -180,40 +179,82 @@ static bool has_measure(const gk_material_t *m, gk_measure_t x)
 }
 
 static const char *const bulk_keys[] = {
-    "id", "kind", "label", "unit", "waste_fraction", "source", "confidence",
-    "note", "base_unit", "loose_density_kg_m3", "bag_kg", "vehicle", NULL};
-static const char *const concrete_keys[] = {
-    "id", "kind", "label", "unit", "waste_fraction", "source", "confidence",
-    "note", "fc_mpa", "mix_per_m3", "density_t_m3", "supply",
-    "ready_mix_vehicle", "ready_mix_waste_fraction", NULL};
+    "id",     "kind",       "label", "unit",      "waste_fraction",
+    "source", "confidence", "note",  "base_unit", "loose_density_kg_m3",
+    "bag_kg", "vehicle",    NULL};
+static const char *const concrete_keys[] = {"id",
+                                            "kind",
+                                            "label",
+                                            "unit",
+                                            "waste_fraction",
+                                            "source",
+                                            "confidence",
+                                            "note",
+                                            "fc_mpa",
+                                            "mix_per_m3",
+                                            "density_t_m3",
+                                            "supply",
+                                            "ready_mix_vehicle",
+                                            "ready_mix_waste_fraction",
+                                            NULL};
 static const char *const granular_keys[] = {
-    "id", "kind", "label", "unit", "waste_fraction", "source", "confidence",
-    "note", "order_factor", "density_t_m3", "vehicle", NULL};
+    "id",      "kind",       "label", "unit",         "waste_fraction",
+    "source",  "confidence", "note",  "order_factor", "density_t_m3",
+    "vehicle", NULL};
 static const char *const asphalt_keys[] = {
-    "id", "kind", "label", "unit", "waste_fraction", "source", "confidence",
-    "note", "density_t_m3", "vehicle", NULL};
-static const char *const block_keys[] = {
-    "id", "kind", "label", "unit", "waste_fraction", "source", "confidence",
-    "note", "pieces_per_m2", "thickness_m", "size_cm", "strength",
-    "vehicle", NULL};
-static const char *const linear_keys[] = {
-    "id", "kind", "label", "unit", "waste_fraction", "source", "confidence",
-    "note", "pieces_per_m", "unit_length_m", "components_per_m", "size_cm",
-    "vehicle", NULL};
+    "id",     "kind",       "label", "unit",         "waste_fraction",
+    "source", "confidence", "note",  "density_t_m3", "vehicle",
+    NULL};
+static const char *const block_keys[] = {"id",
+                                         "kind",
+                                         "label",
+                                         "unit",
+                                         "waste_fraction",
+                                         "source",
+                                         "confidence",
+                                         "note",
+                                         "pieces_per_m2",
+                                         "thickness_m",
+                                         "size_cm",
+                                         "strength",
+                                         "vehicle",
+                                         NULL};
+static const char *const linear_keys[] = {"id",
+                                          "kind",
+                                          "label",
+                                          "unit",
+                                          "waste_fraction",
+                                          "source",
+                                          "confidence",
+                                          "note",
+                                          "pieces_per_m",
+                                          "unit_length_m",
+                                          "components_per_m",
+                                          "size_cm",
+                                          "vehicle",
+                                          NULL};
 static const char *const coat_keys[] = {
-    "id", "kind", "label", "unit", "waste_fraction", "source", "confidence",
-    "note", "rate_l_m2", "vehicle", NULL};
+    "id",     "kind",       "label", "unit",      "waste_fraction",
+    "source", "confidence", "note",  "rate_l_m2", "vehicle",
+    NULL};
 
 static const char *const *kind_keys(gk_mat_kind_t k)
 {
     switch (k) {
-    case GK_MAT_BULK: return bulk_keys;
-    case GK_MAT_CONCRETE: return concrete_keys;
-    case GK_MAT_GRANULAR: return granular_keys;
-    case GK_MAT_ASPHALT: return asphalt_keys;
-    case GK_MAT_BLOCK: return block_keys;
-    case GK_MAT_LINEAR: return linear_keys;
-    case GK_MAT_COAT: return coat_keys;
+    case GK_MAT_BULK:
+        return bulk_keys;
+    case GK_MAT_CONCRETE:
+        return concrete_keys;
+    case GK_MAT_GRANULAR:
+        return granular_keys;
+    case GK_MAT_ASPHALT:
+        return asphalt_keys;
+    case GK_MAT_BLOCK:
+        return block_keys;
+    case GK_MAT_LINEAR:
+        return linear_keys;
+    case GK_MAT_COAT:
+        return coat_keys;
     }
     return bulk_keys;
 }
@@ -221,13 +262,18 @@ static const char *const *kind_keys(gk_mat_kind_t k)
 static gk_measure_t default_unit(const gk_material_t *m)
 {
     switch (m->kind) {
-    case GK_MAT_BULK: return m->base_litres ? GK_MEASURE_L : GK_MEASURE_KG;
+    case GK_MAT_BULK:
+        return m->base_litres ? GK_MEASURE_L : GK_MEASURE_KG;
     case GK_MAT_CONCRETE:
-    case GK_MAT_GRANULAR: return GK_MEASURE_M3;
-    case GK_MAT_ASPHALT: return GK_MEASURE_T;
+    case GK_MAT_GRANULAR:
+        return GK_MEASURE_M3;
+    case GK_MAT_ASPHALT:
+        return GK_MEASURE_T;
     case GK_MAT_BLOCK:
-    case GK_MAT_LINEAR: return GK_MEASURE_PCS;
-    case GK_MAT_COAT: return GK_MEASURE_L;
+    case GK_MAT_LINEAR:
+        return GK_MEASURE_PCS;
+    case GK_MAT_COAT:
+        return GK_MEASURE_L;
     }
     return GK_MEASURE_KG;
 }
@@ -335,8 +381,8 @@ static gk_status_t load_figures(const gk_jctx_t *j, const gk_catalog_t *cat,
             st = vehicle_ref(j, cat, o, path, "vehicle", &m->vehicle);
         return st;
     case GK_MAT_BLOCK:
-        st = positive(j, o, path, "pieces_per_m2", true, false, 0,
-                      &m->per_unit);
+        st =
+            positive(j, o, path, "pieces_per_m2", true, false, 0, &m->per_unit);
         if (st == GK_OK)
             st = positive(j, o, path, "thickness_m", false, false, 0,
                           &m->thickness_m);
@@ -345,8 +391,8 @@ static gk_status_t load_figures(const gk_jctx_t *j, const gk_catalog_t *cat,
         return st;
     case GK_MAT_LINEAR: {
         double unit_len = 0;
-        st = positive(j, o, path, "pieces_per_m", false, false, 0,
-                      &m->per_unit);
+        st =
+            positive(j, o, path, "pieces_per_m", false, false, 0, &m->per_unit);
         if (st == GK_OK)
             st = positive(j, o, path, "unit_length_m", false, false, 0,
                           &unit_len);
@@ -392,7 +438,8 @@ static gk_status_t load_material(const gk_jctx_t *j, const gk_catalog_t *cat,
         snprintf(full, sizeof full, "%s.kind", path);
         return gk_jerr(j, GK_ERR_INPUT_VALUE, v, full,
                        "unknown kind \"%s\" (bulk, concrete, granular, "
-                       "asphalt, block, linear or coat)", v->string);
+                       "asphalt, block, linear or coat)",
+                       v->string);
     }
     m->kind = (gk_mat_kind_t)k;
     st = gk_jkeys(j, o, path, kind_keys(m->kind));
@@ -405,8 +452,10 @@ static gk_status_t load_material(const gk_jctx_t *j, const gk_catalog_t *cat,
     if (st == GK_OK && m->waste >= 1) {
         snprintf(full, sizeof full, "%s.waste_fraction", path);
         st = gk_jerr(j, GK_ERR_INPUT_VALUE, gk_json_get(o, "waste_fraction"),
-                     full, "a fraction below 1 is expected (found %g; 5 %% "
-                     "is 0.05)", m->waste);
+                     full,
+                     "a fraction below 1 is expected (found %g; 5 %% "
+                     "is 0.05)",
+                     m->waste);
     }
     if (st == GK_OK)
         st = load_figures(j, cat, o, path, m);
@@ -418,8 +467,7 @@ static gk_status_t load_material(const gk_jctx_t *j, const gk_catalog_t *cat,
         st = gk_jreq(j, o, path, "unit", GK_JSON_STRING, &v);
         if (st != GK_OK)
             return st;
-        if (!measure_from_name(v->string, &m->unit) ||
-            !has_measure(m, m->unit))
+        if (!measure_from_name(v->string, &m->unit) || !has_measure(m, m->unit))
             return gk_jerr(j, GK_ERR_INPUT_VALUE, v, full,
                            "unit \"%s\" does not apply to a %s material",
                            v->string, kind_names[m->kind]);
@@ -432,8 +480,8 @@ static gk_status_t load_components(const gk_jctx_t *j, gk_catalog_t *cat,
                                    const gk_json_t *o, const char *path,
                                    gk_material_t *m)
 {
-    const char *key = m->kind == GK_MAT_CONCRETE ? "mix_per_m3"
-                                                 : "components_per_m";
+    const char *key =
+        m->kind == GK_MAT_CONCRETE ? "mix_per_m3" : "components_per_m";
     const gk_json_t *mix = gk_json_get(o, key);
     char full[256];
     if (!mix)
@@ -456,8 +504,8 @@ static gk_status_t load_components(const gk_jctx_t *j, gk_catalog_t *cat,
             return gk_jerr(j, GK_ERR_INPUT_INVALID, &mix->items[i], sub,
                            "a component must be a bulk material");
         double amount;
-        gk_status_t st = positive(j, mix, full, mix->keys[i], true, false, 0,
-                                  &amount);
+        gk_status_t st =
+            positive(j, mix, full, mix->keys[i], true, false, 0, &amount);
         if (st != GK_OK)
             return st;
         m->components[m->n_components].material = (size_t)idx;
@@ -470,9 +518,9 @@ static gk_status_t load_components(const gk_jctx_t *j, gk_catalog_t *cat,
 static gk_status_t load_root(const gk_jctx_t *j, const gk_json_t *root,
                              gk_catalog_t *cat)
 {
-    static const char *const keys[] = {"catalog", "version", "title",
+    static const char *const keys[] = {"catalog",     "version", "title",
                                        "description", "sources", "vehicles",
-                                       "materials", NULL};
+                                       "materials",   NULL};
     if (root->type != GK_JSON_OBJECT)
         return gk_jerr(j, GK_ERR_INPUT_FIELD, root, "",
                        "a catalog is a JSON object");
@@ -543,8 +591,7 @@ static gk_status_t load_root(const gk_jctx_t *j, const gk_json_t *root,
 }
 
 gk_status_t gk_catalog_parse(gk_context_t *ctx, const char *name,
-                             const char *text, size_t len,
-                             gk_catalog_t **out)
+                             const char *text, size_t len, gk_catalog_t **out)
 {
     if (out)
         *out = NULL;
@@ -608,8 +655,8 @@ const char *gk_catalog_material_id(const gk_catalog_t *cat, size_t i)
     return cat && i < cat->n_materials ? cat->materials[i].id : NULL;
 }
 
-const char *gk_catalog_material_label(const gk_catalog_t *cat,
-                                      const char *id, gk_lang_t lang)
+const char *gk_catalog_material_label(const gk_catalog_t *cat, const char *id,
+                                      gk_lang_t lang)
 {
     long i = gk_catalog_find(cat, id);
     if (i < 0)

@@ -31,20 +31,20 @@ typedef struct gk_component {
 
 typedef struct gk_material {
     char *id;
-    char *label[2];        /* en, id (id may be NULL) */
+    char *label[2]; /* en, id (id may be NULL) */
     gk_mat_kind_t kind;
-    gk_measure_t unit;     /* headline measure */
-    bool base_litres;      /* bulk counted in L rather than kg */
-    double waste;          /* fraction */
-    double density_t_m3;   /* compacted/placed density, 0 if none */
+    gk_measure_t unit;          /* headline measure */
+    bool base_litres;           /* bulk counted in L rather than kg */
+    double waste;               /* fraction */
+    double density_t_m3;        /* compacted/placed density, 0 if none */
     double loose_density_kg_m3; /* bulk: kg per loose m^3, 0 if none */
-    double order_factor;   /* granular: loose m^3 per compacted m^3 */
-    double per_unit;       /* block: pcs/m^2, linear: pcs/m, coat: L/m^2 */
-    double thickness_m;    /* block thickness, 0 if not stated */
-    double bag_kg[2];      /* 0 if none */
+    double order_factor;        /* granular: loose m^3 per compacted m^3 */
+    double per_unit;            /* block: pcs/m^2, linear: pcs/m, coat: L/m^2 */
+    double thickness_m;         /* block thickness, 0 if not stated */
+    double bag_kg[2];           /* 0 if none */
     gk_component_t *components; /* concrete: per m^3; linear: per m */
     size_t n_components;
-    long vehicle;          /* index or -1 */
+    long vehicle;           /* index or -1 */
     long ready_mix_vehicle; /* concrete, index or -1 */
     double ready_mix_waste;
     bool ready_mix_default; /* concrete: supply when the template is silent */
@@ -96,8 +96,8 @@ typedef struct gk_tpl_item {
     char *label[2];
     char *material;
     bool linear;
-    int sides;  /* linear: 1 or 2 */
-    long on;    /* area: -1 for the surface, else a layer index */
+    int sides; /* linear: 1 or 2 */
+    long on;   /* area: -1 for the surface, else a layer index */
 } gk_tpl_item_t;
 
 struct gk_template {
@@ -115,7 +115,7 @@ struct gk_template {
 
 typedef struct gk_price_row {
     char *material;
-    char *unit;    /* as written */
+    char *unit; /* as written */
     double price;
     int line;
 } gk_price_row_t;
@@ -137,7 +137,7 @@ typedef struct gk_boq_matinfo {
     char *id;
     char *label[2];
     double bag_kg[2];
-    char *vehicle_id;       /* NULL if none */
+    char *vehicle_id; /* NULL if none */
     char *vehicle_label[2];
 } gk_boq_matinfo_t;
 
@@ -157,13 +157,13 @@ typedef struct gk_boq_section {
 struct gk_boq {
     gk_boq_road_t *roads;
     size_t n_roads;
-    gk_boq_layer_t *layers;  /* totals by (name, material, thickness) */
+    gk_boq_layer_t *layers; /* totals by (name, material, thickness) */
     size_t n_layers;
     gk_boq_line_t *materials; /* totals per material */
     size_t n_materials;
     double length_m, area_m2;
-    double cost_idr;          /* NAN until priced */
-    const char **missing;     /* malloc'd; entries point at info ids */
+    double cost_idr;      /* NAN until priced */
+    const char **missing; /* malloc'd; entries point at info ids */
     size_t n_missing;
     char **warnings;
     size_t n_warnings;
@@ -196,12 +196,11 @@ gk_status_t gk_jerr(const gk_jctx_t *j, gk_status_t code, const gk_json_t *at,
 
 /* Required / optional members. A "figure" is a number or an object
  * {"value": number, "source": "...", "confidence": "H|M|L"}. */
-gk_status_t gk_jreq(const gk_jctx_t *j, const gk_json_t *obj,
-                    const char *path, const char *key, gk_json_type_t type,
+gk_status_t gk_jreq(const gk_jctx_t *j, const gk_json_t *obj, const char *path,
+                    const char *key, gk_json_type_t type,
                     const gk_json_t **out);
-gk_status_t gk_jstr(const gk_jctx_t *j, const gk_json_t *obj,
-                    const char *path, const char *key, bool required,
-                    char **out);
+gk_status_t gk_jstr(const gk_jctx_t *j, const gk_json_t *obj, const char *path,
+                    const char *key, bool required, char **out);
 gk_status_t gk_jfigure(const gk_jctx_t *j, const gk_json_t *obj,
                        const char *path, const char *key, bool required,
                        double def, double *out, const gk_json_t **at);
@@ -210,8 +209,8 @@ gk_status_t gk_jlabel(const gk_jctx_t *j, const gk_json_t *obj,
                       const char *path, const char *key, char *label[2]);
 /* Reject members not in the NULL-terminated list (typos must not pass
  * silently). Members starting with '_' are comments and always allowed. */
-gk_status_t gk_jkeys(const gk_jctx_t *j, const gk_json_t *obj,
-                     const char *path, const char *const *allowed);
+gk_status_t gk_jkeys(const gk_jctx_t *j, const gk_json_t *obj, const char *path,
+                     const char *const *allowed);
 
 
 #endif /* GK_ESTIMATE_INTERNAL_H */

@@ -22,8 +22,8 @@ gk_status_t gk_jerr(const gk_jctx_t *j, gk_status_t code, const gk_json_t *at,
     if (path && *path)
         return gk_error(j->ctx, code, "%s: line %d: %s: %s", j->file,
                         at ? at->line : 1, path, what);
-    return gk_error(j->ctx, code, "%s: line %d: %s", j->file,
-                    at ? at->line : 1, what);
+    return gk_error(j->ctx, code, "%s: line %d: %s", j->file, at ? at->line : 1,
+                    what);
 }
 
 static void join(char *buf, size_t cap, const char *path, const char *key)
@@ -34,29 +34,26 @@ static void join(char *buf, size_t cap, const char *path, const char *key)
         snprintf(buf, cap, "%s", key);
 }
 
-gk_status_t gk_jreq(const gk_jctx_t *j, const gk_json_t *obj,
-                    const char *path, const char *key, gk_json_type_t type,
-                    const gk_json_t **out)
+gk_status_t gk_jreq(const gk_jctx_t *j, const gk_json_t *obj, const char *path,
+                    const char *key, gk_json_type_t type, const gk_json_t **out)
 {
     char full[256];
     const gk_json_t *v = gk_json_get(obj, key);
     *out = NULL;
     if (!v)
-        return gk_jerr(j, GK_ERR_INPUT_FIELD, obj, path,
-                       "missing field \"%s\"", key);
+        return gk_jerr(j, GK_ERR_INPUT_FIELD, obj, path, "missing field \"%s\"",
+                       key);
     if (v->type != type) {
         join(full, sizeof full, path, key);
-        return gk_jerr(j, GK_ERR_INPUT_FIELD, v, full,
-                       "expected %s, found %s", gk_json_type_name(type),
-                       gk_json_type_name(v->type));
+        return gk_jerr(j, GK_ERR_INPUT_FIELD, v, full, "expected %s, found %s",
+                       gk_json_type_name(type), gk_json_type_name(v->type));
     }
     *out = v;
     return GK_OK;
 }
 
-gk_status_t gk_jstr(const gk_jctx_t *j, const gk_json_t *obj,
-                    const char *path, const char *key, bool required,
-                    char **out)
+gk_status_t gk_jstr(const gk_jctx_t *j, const gk_json_t *obj, const char *path,
+                    const char *key, bool required, char **out)
 {
     const gk_json_t *v = gk_json_get(obj, key);
     *out = NULL;
@@ -134,7 +131,8 @@ gk_status_t gk_jlabel(const gk_jctx_t *j, const gk_json_t *obj,
     if (v->type != GK_JSON_OBJECT)
         return gk_jerr(j, GK_ERR_INPUT_FIELD, v, full,
                        "expected a string or {\"en\": ..., \"id\": ...}, "
-                       "found %s", gk_json_type_name(v->type));
+                       "found %s",
+                       gk_json_type_name(v->type));
     static const char *const keys[] = {"en", "id", NULL};
     gk_status_t st = gk_jkeys(j, v, full, keys);
     if (st == GK_OK)
@@ -148,8 +146,8 @@ gk_status_t gk_jlabel(const gk_jctx_t *j, const gk_json_t *obj,
     return st;
 }
 
-gk_status_t gk_jkeys(const gk_jctx_t *j, const gk_json_t *obj,
-                     const char *path, const char *const *allowed)
+gk_status_t gk_jkeys(const gk_jctx_t *j, const gk_json_t *obj, const char *path,
+                     const char *const *allowed)
 {
     for (size_t i = 0; i < obj->len; i++) {
         const char *k = obj->keys[i];

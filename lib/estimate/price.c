@@ -12,8 +12,8 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
-#include <stdint.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,15 +40,15 @@ bool gk_price_unit_parse(const char *unit, const double bag_kg[2],
         const char *name;
         gk_measure_t m;
     } map[] = {
-        {"kg", GK_MEASURE_KG},     {"t", GK_MEASURE_T},
-        {"ton", GK_MEASURE_T},     {"tonne", GK_MEASURE_T},
-        {"m3", GK_MEASURE_M3},     {"m\xC2\xB3", GK_MEASURE_M3},
-        {"l", GK_MEASURE_L},       {"liter", GK_MEASURE_L},
-        {"litre", GK_MEASURE_L},   {"pcs", GK_MEASURE_PCS},
-        {"bh", GK_MEASURE_PCS},    {"buah", GK_MEASURE_PCS},
-        {"m2", GK_MEASURE_M2},     {"m\xC2\xB2", GK_MEASURE_M2},
-        {"m", GK_MEASURE_M},       {"m'", GK_MEASURE_M},
-        {"sak", GK_MEASURE_BAG1},  {"zak", GK_MEASURE_BAG1},
+        {"kg", GK_MEASURE_KG},    {"t", GK_MEASURE_T},
+        {"ton", GK_MEASURE_T},    {"tonne", GK_MEASURE_T},
+        {"m3", GK_MEASURE_M3},    {"m\xC2\xB3", GK_MEASURE_M3},
+        {"l", GK_MEASURE_L},      {"liter", GK_MEASURE_L},
+        {"litre", GK_MEASURE_L},  {"pcs", GK_MEASURE_PCS},
+        {"bh", GK_MEASURE_PCS},   {"buah", GK_MEASURE_PCS},
+        {"m2", GK_MEASURE_M2},    {"m\xC2\xB2", GK_MEASURE_M2},
+        {"m", GK_MEASURE_M},      {"m'", GK_MEASURE_M},
+        {"sak", GK_MEASURE_BAG1}, {"zak", GK_MEASURE_BAG1},
         {"bag", GK_MEASURE_BAG1},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -84,8 +84,16 @@ typedef struct csv {
     int line;
 } csv_t;
 
+static int csv_fail(char **fields, int n, int code)
+{
+    for (int i = 0; i < n; i++)
+        free(fields[i]);
+    return code;
+}
+
 /* Read one record into fields (owned, NUL-terminated). Returns the field
- * count, 0 at the end of input, -1 on an unterminated quote, -2 on OOM. */
+ * count, 0 at the end of input, -1 on an unterminated quote, -2 on OOM;
+ * on failure no field is left allocated. */
 static int csv_record(csv_t *c, char **fields, int max_fields)
 {
     int n = 0;
@@ -95,7 +103,7 @@ static int csv_record(csv_t *c, char **fields, int max_fields)
         size_t cap = 16, len = 0;
         char *f = malloc(cap);
         if (!f)
-            return -2;
+            return csv_fail(fields, n, -2);
         bool quoted = c->p < c->end && *c->p == '"';
         if (quoted)
             c->p++;
@@ -103,7 +111,7 @@ static int csv_record(csv_t *c, char **fields, int max_fields)
             if (c->p >= c->end) {
                 if (quoted) {
                     free(f);
-                    return -1;
+                    return csv_fail(fields, n, -1);
                 }
                 break;
             }
@@ -131,7 +139,7 @@ static int csv_record(csv_t *c, char **fields, int max_fields)
                 char *nf = realloc(f, cap * 2);
                 if (!nf) {
                     free(f);
-                    return -2;
+                    return csv_fail(fields, n, -2);
                 }
                 f = nf;
                 cap *= 2;
@@ -215,8 +223,8 @@ static gk_status_t parse_rows(gk_context_t *ctx, gk_prices_t *pr,
             return gk_error_nomem(ctx, pr->name);
         if (n == -1)
             return gk_error(ctx, GK_ERR_INPUT_FIELD,
-                            "%s: line %d: unterminated quoted field",
-                            pr->name, line);
+                            "%s: line %d: unterminated quoted field", pr->name,
+                            line);
         gk_status_t st = GK_OK;
         if (col_mat < 0) {
             for (int i = 0; i < n; i++) {
@@ -231,11 +239,13 @@ static gk_status_t parse_rows(gk_context_t *ctx, gk_prices_t *pr,
             if (col_mat < 0 || col_unit < 0 || col_price < 0)
                 st = gk_error(ctx, GK_ERR_INPUT_FIELD,
                               "%s: line %d: the header must name the columns "
-                              "material,unit,price_idr", pr->name, line);
+                              "material,unit,price_idr",
+                              pr->name, line);
         } else if (n <= col_mat || n <= col_unit || n <= col_price) {
             st = gk_error(ctx, GK_ERR_INPUT_FIELD,
                           "%s: line %d: %d fields, expected material,unit,"
-                          "price_idr", pr->name, line, n);
+                          "price_idr",
+                          pr->name, line, n);
         } else {
             const char *mat = trim(f[col_mat]);
             const char *unit = trim(f[col_unit]);
@@ -257,8 +267,8 @@ static gk_status_t parse_rows(gk_context_t *ctx, gk_prices_t *pr,
                     strcasecmp(pr->rows[i].unit, unit) == 0)
                     st = gk_error(ctx, GK_ERR_INPUT_VALUE,
                                   "%s: line %d: duplicate price for %s per %s "
-                                  "(first at line %d)", pr->name, line, mat,
-                                  unit, pr->rows[i].line);
+                                  "(first at line %d)",
+                                  pr->name, line, mat, unit, pr->rows[i].line);
             if (st == GK_OK && pr->n_rows == cap) {
                 size_t ncap = cap ? cap * 2 : 16;
                 gk_price_row_t *nr =
@@ -289,7 +299,8 @@ static gk_status_t parse_rows(gk_context_t *ctx, gk_prices_t *pr,
     if (col_mat < 0)
         return gk_error(ctx, GK_ERR_INPUT_FIELD,
                         "%s: line 1: empty price list (expected the header "
-                        "material,unit,price_idr)", pr->name);
+                        "material,unit,price_idr)",
+                        pr->name);
     return GK_OK;
 }
 
@@ -382,8 +393,8 @@ static gk_status_t price_line(gk_context_t *ctx, const gk_boq_t *boq,
             list_units(l, info, units, sizeof units);
             return gk_error(ctx, GK_ERR_INPUT_VALUE,
                             "%s: line %d: unit \"%s\" does not apply to %s "
-                            "(%s)", pr->name, r->line, r->unit, l->material,
-                            units);
+                            "(%s)",
+                            pr->name, r->line, r->unit, l->material, units);
         }
         if (!best || (m == l->unit && best_m != l->unit)) {
             best = r;
@@ -407,8 +418,7 @@ gk_status_t gk_boq_apply_prices(gk_context_t *ctx, gk_boq_t *boq,
     bool found;
     /* Validate everything first so that a failure leaves the BOQ as it
      * was: price the totals into a scratch copy. */
-    gk_boq_line_t *scratch =
-        gk_calloc_array(boq->n_materials, sizeof *scratch);
+    gk_boq_line_t *scratch = gk_calloc_array(boq->n_materials, sizeof *scratch);
     const char **missing = gk_calloc_array(boq->n_materials, sizeof *missing);
     if (!scratch || !missing) {
         free(scratch);
@@ -450,9 +460,10 @@ gk_status_t gk_boq_apply_prices(gk_context_t *ctx, gk_boq_t *boq,
     boq->n_missing = n_missing;
     if (n_missing) {
         char msg[256];
-        snprintf(msg, sizeof msg, "no price for %zu material%s (listed in "
-                 "missing prices); the cost excludes them", n_missing,
-                 n_missing == 1 ? "" : "s");
+        snprintf(msg, sizeof msg,
+                 "no price for %zu material%s (listed in "
+                 "missing prices); the cost excludes them",
+                 n_missing, n_missing == 1 ? "" : "s");
         gk_status_t st = gk_boq_add_warning(ctx, boq, msg);
         if (st != GK_OK)
             return st;

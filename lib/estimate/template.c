@@ -72,10 +72,9 @@ static gk_status_t load_layer(const gk_jctx_t *j, const gk_catalog_t *cat,
                               const gk_json_t *o, const char *path,
                               gk_tpl_layer_t *l)
 {
-    static const char *const keys[] = {"name",          "label",
-                                       "material",      "thickness_m",
-                                       "extra_width_m", "supply",
-                                       "note",          NULL};
+    static const char *const keys[] = {
+        "name",          "label",  "material", "thickness_m",
+        "extra_width_m", "supply", "note",     NULL};
     char full[256];
     const gk_material_t *mat = NULL;
     const gk_json_t *at;
@@ -120,9 +119,10 @@ static gk_status_t load_layer(const gk_jctx_t *j, const gk_catalog_t *cat,
             fabs(mat->thickness_m - l->thickness_m) > 1e-5) {
             snprintf(full, sizeof full, "%s.thickness_m", path);
             return gk_jerr(j, GK_ERR_INPUT_VALUE, gk_json_get(o, "thickness_m"),
-                           full, "%g m does not match the %g m thickness of "
-                           "\"%s\"", l->thickness_m, mat->thickness_m,
-                           mat->id);
+                           full,
+                           "%g m does not match the %g m thickness of "
+                           "\"%s\"",
+                           l->thickness_m, mat->thickness_m, mat->id);
         }
         break;
     default:
@@ -147,7 +147,8 @@ static gk_status_t load_layer(const gk_jctx_t *j, const gk_catalog_t *cat,
         else
             return gk_jerr(j, GK_ERR_INPUT_VALUE, sv, full,
                            "must be \"site_mix\" or \"ready_mix\" (found "
-                           "\"%s\")", sv->string);
+                           "\"%s\")",
+                           sv->string);
         if (l->supply == GK_SUPPLY_CHOICE_READY && mat->ready_mix_vehicle < 0)
             return gk_jerr(j, GK_ERR_INPUT_VALUE, sv, full,
                            "\"%s\" has no ready_mix_vehicle in the catalog",
@@ -193,8 +194,8 @@ static gk_status_t load_item(const gk_jctx_t *j, const gk_catalog_t *cat,
     it->on = -1;
     if (it->linear) {
         if (gk_json_get(o, "on"))
-            return gk_jerr(j, GK_ERR_INPUT_FIELD, gk_json_get(o, "on"),
-                           path, "\"on\" is for area items only");
+            return gk_jerr(j, GK_ERR_INPUT_FIELD, gk_json_get(o, "on"), path,
+                           "\"on\" is for area items only");
         st = gk_jreq(j, o, path, "sides", GK_JSON_NUMBER, &v);
         if (st != GK_OK)
             return st;
@@ -231,10 +232,9 @@ static gk_status_t load_item(const gk_jctx_t *j, const gk_catalog_t *cat,
 static gk_status_t load_template(const gk_jctx_t *j, const gk_json_t *root,
                                  const gk_catalog_t *cat, gk_template_t *tpl)
 {
-    static const char *const keys[] = {"template", "title", "description",
-                                       "source",   "confidence",
-                                       "default_width_m", "layers", "items",
-                                       NULL};
+    static const char *const keys[] = {
+        "template",        "title",  "description", "source", "confidence",
+        "default_width_m", "layers", "items",       NULL};
     const gk_json_t *layers, *items = NULL, *at;
     if (root->type != GK_JSON_OBJECT)
         return gk_jerr(j, GK_ERR_INPUT_FIELD, root, "",
@@ -276,9 +276,8 @@ static gk_status_t load_template(const gk_jctx_t *j, const gk_json_t *root,
             return st;
         for (size_t k = 0; k < i; k++)
             if (strcmp(tpl->layers[k].name, l->name) == 0)
-                return gk_jerr(j, GK_ERR_INPUT_INVALID,
-                               gk_json_get(o, "name"), path,
-                               "duplicate layer name \"%s\"", l->name);
+                return gk_jerr(j, GK_ERR_INPUT_INVALID, gk_json_get(o, "name"),
+                               path, "duplicate layer name \"%s\"", l->name);
     }
     if (!items || items->len == 0)
         return GK_OK;
@@ -362,8 +361,10 @@ gk_status_t gk_template_load(gk_context_t *ctx, const char *name_or_path,
     gk_status_t st = gk_read_file(ctx, path, &text, &len);
     if (st != GK_OK) {
         if (!strchr(name_or_path, '/') && !ends_with(name_or_path, ".json"))
-            gk_error(ctx, st, "unknown template \"%s\" (%s: not found; "
-                     "`geokota templates` lists them)", name_or_path, path);
+            gk_error(ctx, st,
+                     "unknown template \"%s\" (%s: not found; "
+                     "`geokota templates` lists them)",
+                     name_or_path, path);
         free(path);
         return st;
     }

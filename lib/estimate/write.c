@@ -20,11 +20,39 @@
 /* --- labels ------------------------------------------------------------- */
 
 typedef enum lbl {
-    L_TITLE, L_CATALOG, L_ROADS, L_ROAD, L_TEMPLATE, L_LENGTH, L_WIDTH,
-    L_AREA, L_LAYER, L_MATERIAL, L_THICK, L_VOLUME, L_MASS, L_ITEM, L_BASIS,
-    L_NET, L_WASTE, L_ORDER, L_UNIT, L_ALSO, L_LOADS, L_VEHICLE, L_PRICE,
-    L_COST, L_TOTAL, L_NEEDS, L_MATERIALS, L_LAYERS, L_WARNINGS, L_MISSING,
-    L_TOTAL_COST, L_PART, L_COUNT
+    L_TITLE,
+    L_CATALOG,
+    L_ROADS,
+    L_ROAD,
+    L_TEMPLATE,
+    L_LENGTH,
+    L_WIDTH,
+    L_AREA,
+    L_LAYER,
+    L_MATERIAL,
+    L_THICK,
+    L_VOLUME,
+    L_MASS,
+    L_ITEM,
+    L_BASIS,
+    L_NET,
+    L_WASTE,
+    L_ORDER,
+    L_UNIT,
+    L_ALSO,
+    L_LOADS,
+    L_VEHICLE,
+    L_PRICE,
+    L_COST,
+    L_TOTAL,
+    L_NEEDS,
+    L_MATERIALS,
+    L_LAYERS,
+    L_WARNINGS,
+    L_MISSING,
+    L_TOTAL_COST,
+    L_PART,
+    L_COUNT
 } lbl_t;
 
 static const char *const labels[L_COUNT][2] = {
@@ -71,16 +99,25 @@ static const char *L(gk_lang_t lang, lbl_t l)
 const char *gk_measure_symbol(gk_measure_t m)
 {
     switch (m) {
-    case GK_MEASURE_KG: return "kg";
-    case GK_MEASURE_T: return "t";
-    case GK_MEASURE_M3: return "m3";
-    case GK_MEASURE_L: return "L";
-    case GK_MEASURE_PCS: return "pcs";
-    case GK_MEASURE_M2: return "m2";
-    case GK_MEASURE_M: return "m";
+    case GK_MEASURE_KG:
+        return "kg";
+    case GK_MEASURE_T:
+        return "t";
+    case GK_MEASURE_M3:
+        return "m3";
+    case GK_MEASURE_L:
+        return "L";
+    case GK_MEASURE_PCS:
+        return "pcs";
+    case GK_MEASURE_M2:
+        return "m2";
+    case GK_MEASURE_M:
+        return "m";
     case GK_MEASURE_BAG1:
-    case GK_MEASURE_BAG2: return "bag";
-    case GK_MEASURE_COUNT: break;
+    case GK_MEASURE_BAG2:
+        return "bag";
+    case GK_MEASURE_COUNT:
+        break;
     }
     return "?";
 }
@@ -114,8 +151,7 @@ static void unit_key(char *buf, size_t cap, gk_measure_t m,
 
 static bool whole_measure(gk_measure_t m)
 {
-    return m == GK_MEASURE_PCS || m == GK_MEASURE_BAG1 ||
-           m == GK_MEASURE_BAG2;
+    return m == GK_MEASURE_PCS || m == GK_MEASURE_BAG1 || m == GK_MEASURE_BAG2;
 }
 
 /* --- number formatting for the text formats ------------------------------ */
@@ -280,8 +316,10 @@ static void qty(const wctx_t *w, char *buf, size_t cap, double v,
 static void heading(const wctx_t *w, int level, const char *text)
 {
     if (w->md)
-        fprintf(w->out, "\n%s %s\n\n", level == 1 ? "#" : level == 2 ? "##"
-                                                                    : "###",
+        fprintf(w->out, "\n%s %s\n\n",
+                level == 1   ? "#"
+                : level == 2 ? "##"
+                             : "###",
                 text);
     else if (level == 1)
         fprintf(w->out, "%s\n", text);
@@ -351,8 +389,7 @@ static bool needs_table(const wctx_t *w, const gk_boq_road_t *r)
 {
     table_t t = {.ncols = 6};
     t.right[2] = t.right[3] = t.right[4] = true;
-    const lbl_t hdr[6] = {L_PART, L_MATERIAL, L_NET, L_WASTE, L_ORDER,
-                          L_UNIT};
+    const lbl_t hdr[6] = {L_PART, L_MATERIAL, L_NET, L_WASTE, L_ORDER, L_UNIT};
     bool ok = t_row(&t);
     for (int c = 0; ok && c < 6; c++)
         t_set(&t, c, L(w->lang, hdr[c]));
@@ -438,9 +475,9 @@ static bool materials_table(const wctx_t *w, const gk_boq_line_t *lines,
         t_set(&t, 5, also);
         fmt_num(b, sizeof b, l->loads, 0, w->lang, true);
         t_set(&t, 6, b);
-        t_set(&t, 7, l->vehicle && info
-                         ? info->vehicle_label[w->lang == GK_LANG_ID]
-                         : "-");
+        t_set(&t, 7,
+              l->vehicle && info ? info->vehicle_label[w->lang == GK_LANG_ID]
+                                 : "-");
         if (w->priced) {
             fmt_num(b, sizeof b, l->price_idr, 0, w->lang, true);
             if (!isnan(l->price_idr)) {
@@ -488,8 +525,8 @@ static void sections_text(const wctx_t *w)
     }
 }
 
-static gk_status_t write_text(gk_context_t *ctx, const gk_boq_t *boq,
-                              FILE *out, gk_lang_t lang, bool md)
+static gk_status_t write_text(gk_context_t *ctx, const gk_boq_t *boq, FILE *out,
+                              gk_lang_t lang, bool md)
 {
     wctx_t w = {boq, out, lang, md, !isnan(boq->cost_idr)};
     char b[3][64], line[512];
@@ -499,9 +536,8 @@ static gk_status_t write_text(gk_context_t *ctx, const gk_boq_t *boq,
     heading(&w, 1, line);
     fmt_num(b[0], 64, boq->length_m, 3, lang, true);
     fmt_num(b[1], 64, boq->area_m2, 3, lang, true);
-    fprintf(out, "%s: %zu; %s: %s; %s: %s\n",
-            L(lang, L_ROADS), boq->n_roads, L(lang, L_LENGTH), b[0],
-            L(lang, L_AREA), b[1]);
+    fprintf(out, "%s: %zu; %s: %s; %s: %s\n", L(lang, L_ROADS), boq->n_roads,
+            L(lang, L_LENGTH), b[0], L(lang, L_AREA), b[1]);
     for (size_t i = 0; ok && i < boq->n_roads; i++) {
         const gk_boq_road_t *r = &boq->roads[i];
         fmt_num(b[0], 64, r->length_m, 3, lang, true);
@@ -510,8 +546,8 @@ static gk_status_t write_text(gk_context_t *ctx, const gk_boq_t *boq,
         snprintf(line, sizeof line, "%s %s%s%s%s (%s %s; %s %s, %s %s, %s %s)",
                  L(lang, L_ROAD), r->id, r->name ? " \"" : "",
                  r->name ? r->name : "", r->name ? "\"" : "",
-                 L(lang, L_TEMPLATE), r->template_name, L(lang, L_LENGTH),
-                 b[0], L(lang, L_WIDTH), b[1], L(lang, L_AREA), b[2]);
+                 L(lang, L_TEMPLATE), r->template_name, L(lang, L_LENGTH), b[0],
+                 L(lang, L_WIDTH), b[1], L(lang, L_AREA), b[2]);
         heading(&w, 2, line);
         ok = layers_table(&w, r->layers, r->n_layers) && items_table(&w, r);
         if (ok) {
@@ -569,8 +605,7 @@ static void jkey(FILE *out, const char *key)
     fputc(':', out);
 }
 
-static void jmeasures(FILE *out, const double *v,
-                      const gk_boq_matinfo_t *info)
+static void jmeasures(FILE *out, const double *v, const gk_boq_matinfo_t *info)
 {
     bool first = true;
     fputc('{', out);
@@ -872,9 +907,8 @@ static void csv_num(FILE *out, double v)
 
 static const char *const csv_header[2][CSV_COLS] = {
     {"scope", "road_id", "road_name", "part", "material", "description",
-     "thickness_m", "width_m", "area_m2", "volume_m3", "mass_t", "unit",
-     "net", "waste_pct", "order", "loads", "vehicle", "price_idr",
-     "cost_idr"},
+     "thickness_m", "width_m", "area_m2", "volume_m3", "mass_t", "unit", "net",
+     "waste_pct", "order", "loads", "vehicle", "price_idr", "cost_idr"},
     {"lingkup", "id_jalan", "nama_jalan", "bagian", "bahan", "uraian",
      "tebal_m", "lebar_m", "luas_m2", "volume_m3", "berat_t", "satuan",
      "volume_bersih", "susut_persen", "volume_pesan", "rit", "kendaraan",
@@ -1027,8 +1061,7 @@ static void write_csv(const gk_boq_t *boq, FILE *out, gk_lang_t lang)
             r.unit = it->linear ? "m" : "m2";
             r.net = r.order = it->basis;
             csv_emit(out, &r);
-            csv_lines(&w, "item_need", road, it->name, it->lines,
-                      it->n_lines);
+            csv_lines(&w, "item_need", road, it->name, it->lines, it->n_lines);
         }
         csv_lines(&w, "road_material", road, NULL, road->materials,
                   road->n_materials);
@@ -1082,10 +1115,18 @@ gk_status_t gk_boq_write(gk_context_t *ctx, const gk_boq_t *boq, FILE *out,
     gk_numeric_locale_t loc;
     gk_numeric_c_enter(&loc);
     switch (format) {
-    case GK_BOQ_TABLE: st = write_text(ctx, boq, out, lang, false); break;
-    case GK_BOQ_MARKDOWN: st = write_text(ctx, boq, out, lang, true); break;
-    case GK_BOQ_JSON: write_json(boq, out, lang); break;
-    case GK_BOQ_CSV: write_csv(boq, out, lang); break;
+    case GK_BOQ_TABLE:
+        st = write_text(ctx, boq, out, lang, false);
+        break;
+    case GK_BOQ_MARKDOWN:
+        st = write_text(ctx, boq, out, lang, true);
+        break;
+    case GK_BOQ_JSON:
+        write_json(boq, out, lang);
+        break;
+    case GK_BOQ_CSV:
+        write_csv(boq, out, lang);
+        break;
     default:
         st = gk_error(ctx, GK_ERR_ARG, "gk_boq_write: unknown format %d",
                       (int)format);

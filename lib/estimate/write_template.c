@@ -83,18 +83,17 @@ static void write_text(const gk_template_t *t, const gk_catalog_t *cat,
 {
     bool id = lang == GK_LANG_ID;
     if (csv) {
-        fputs("kind,name,material,thickness_m,extra_width_m,sides,on\r\n",
-              out);
+        fputs("kind,name,material,thickness_m,extra_width_m,sides,on\r\n", out);
         for (size_t i = 0; i < t->n_layers; i++) {
             const gk_tpl_layer_t *l = &t->layers[i];
-            fprintf(out, "layer,%s,%s,%.17g,%.17g,,\r\n", l->name,
-                    l->material, l->thickness_m, l->extra_width_m);
+            fprintf(out, "layer,%s,%s,%.17g,%.17g,,\r\n", l->name, l->material,
+                    l->thickness_m, l->extra_width_m);
         }
         for (size_t i = 0; i < t->n_items; i++) {
             const gk_tpl_item_t *it = &t->items[i];
             if (it->linear)
-                fprintf(out, "linear,%s,%s,,,%d,\r\n", it->name,
-                        it->material, it->sides);
+                fprintf(out, "linear,%s,%s,,,%d,\r\n", it->name, it->material,
+                        it->sides);
             else
                 fprintf(out, "area,%s,%s,,,,%s\r\n", it->name, it->material,
                         it->on < 0 ? "surface" : t->layers[it->on].name);
@@ -142,8 +141,7 @@ static void write_text(const gk_template_t *t, const gk_catalog_t *cat,
                                 : t->layers[it->on].name);
         fprintf(out, "%s%-22s%s%-40s%s%s%s\n", md ? "| " : "  ",
                 pick(it->label, it->name, lang), sep,
-                label_of(cat, it->material, lang), sep, basis,
-                md ? " |" : "");
+                label_of(cat, it->material, lang), sep, basis, md ? " |" : "");
     }
 }
 
@@ -156,10 +154,18 @@ gk_status_t gk_template_write(gk_context_t *ctx, const gk_template_t *tpl,
     gk_numeric_locale_t loc;
     gk_numeric_c_enter(&loc);
     switch (format) {
-    case GK_BOQ_JSON: write_json(tpl, cat, out, lang); break;
-    case GK_BOQ_CSV: write_text(tpl, cat, out, lang, false, true); break;
-    case GK_BOQ_MARKDOWN: write_text(tpl, cat, out, lang, true, false); break;
-    default: write_text(tpl, cat, out, lang, false, false); break;
+    case GK_BOQ_JSON:
+        write_json(tpl, cat, out, lang);
+        break;
+    case GK_BOQ_CSV:
+        write_text(tpl, cat, out, lang, false, true);
+        break;
+    case GK_BOQ_MARKDOWN:
+        write_text(tpl, cat, out, lang, true, false);
+        break;
+    default:
+        write_text(tpl, cat, out, lang, false, false);
+        break;
     }
     gk_numeric_c_leave(&loc);
     if (fflush(out) != 0 || ferror(out))

@@ -236,8 +236,10 @@ static gk_status_t parse_u_escape(parser_t *ps, sbuf_t *b)
         uint32_t lo;
         if (ps->end - ps->p < 6 || ps->p[0] != '\\' || ps->p[1] != 'u' ||
             !hex4(ps->p + 2, ps->end, &lo) || lo < 0xDC00 || lo > 0xDFFF)
-            return fail(ps, "high surrogate \\u%04X not followed by a low "
-                            "surrogate", (unsigned)cp);
+            return fail(ps,
+                        "high surrogate \\u%04X not followed by a low "
+                        "surrogate",
+                        (unsigned)cp);
         for (int i = 0; i < 6; i++)
             advance(ps);
         cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
@@ -268,8 +270,10 @@ static gk_status_t parse_string_raw(parser_t *ps, char **out, size_t *len)
         }
         if (c < 0x20) {
             free(b.s);
-            return fail(ps, "control character 0x%02X in a string (write "
-                            "it as an escape)", c);
+            return fail(ps,
+                        "control character 0x%02X in a string (write "
+                        "it as an escape)",
+                        c);
         }
         if (c == '\\') {
             advance(ps);
@@ -280,15 +284,32 @@ static gk_status_t parse_string_raw(parser_t *ps, char **out, size_t *len)
             unsigned char e = *ps->p;
             const char *rep = NULL;
             switch (e) {
-            case '"': rep = "\""; break;
-            case '\\': rep = "\\"; break;
-            case '/': rep = "/"; break;
-            case 'b': rep = "\b"; break;
-            case 'f': rep = "\f"; break;
-            case 'n': rep = "\n"; break;
-            case 'r': rep = "\r"; break;
-            case 't': rep = "\t"; break;
-            case 'u': break;
+            case '"':
+                rep = "\"";
+                break;
+            case '\\':
+                rep = "\\";
+                break;
+            case '/':
+                rep = "/";
+                break;
+            case 'b':
+                rep = "\b";
+                break;
+            case 'f':
+                rep = "\f";
+                break;
+            case 'n':
+                rep = "\n";
+                break;
+            case 'r':
+                rep = "\r";
+                break;
+            case 't':
+                rep = "\t";
+                break;
+            case 'u':
+                break;
             default: {
                 char what[32];
                 describe_here(ps, what, sizeof what);
@@ -543,8 +564,7 @@ static gk_status_t parse_value(parser_t *ps, gk_json_t *v)
     unsigned char c = *ps->p;
     if (c == '{' || c == '[') {
         if (ps->depth >= GK_JSON_MAX_DEPTH)
-            return fail(ps, "nesting deeper than %d levels",
-                        GK_JSON_MAX_DEPTH);
+            return fail(ps, "nesting deeper than %d levels", GK_JSON_MAX_DEPTH);
         ps->depth++;
         gk_status_t st = c == '{' ? parse_object(ps, v) : parse_array(ps, v);
         ps->depth--;
@@ -574,8 +594,8 @@ static gk_status_t parse_value(parser_t *ps, gk_json_t *v)
     return fail(ps, "expected a value, found %s", what);
 }
 
-gk_status_t gk_json_parse(gk_context_t *ctx, const char *name,
-                          const char *text, size_t len, gk_json_t **out)
+gk_status_t gk_json_parse(gk_context_t *ctx, const char *name, const char *text,
+                          size_t len, gk_json_t **out)
 {
     if (out)
         *out = NULL;
@@ -690,12 +710,18 @@ const gk_json_t *gk_json_get(const gk_json_t *obj, const char *key)
 const char *gk_json_type_name(gk_json_type_t type)
 {
     switch (type) {
-    case GK_JSON_NULL: return "null";
-    case GK_JSON_BOOL: return "a boolean";
-    case GK_JSON_NUMBER: return "a number";
-    case GK_JSON_STRING: return "a string";
-    case GK_JSON_ARRAY: return "an array";
-    case GK_JSON_OBJECT: return "an object";
+    case GK_JSON_NULL:
+        return "null";
+    case GK_JSON_BOOL:
+        return "a boolean";
+    case GK_JSON_NUMBER:
+        return "a number";
+    case GK_JSON_STRING:
+        return "a string";
+    case GK_JSON_ARRAY:
+        return "an array";
+    case GK_JSON_OBJECT:
+        return "an object";
     }
     return "a value";
 }
@@ -708,11 +734,21 @@ void gk_json_write_string(FILE *out, const char *s)
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
          p++) {
         switch (*p) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\r':
+            fputs("\\r", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
         default:
             if (*p < 0x20)
                 fprintf(out, "\\u%04x", *p);

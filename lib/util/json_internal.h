@@ -56,8 +56,8 @@ struct gk_json {
  * message: "NAME: line L, column C: what". On success *out is the root,
  * freed with gk_json_free(); on failure *out is NULL. Errors:
  * GK_ERR_FORMAT for a syntax or encoding error, GK_ERR_NOMEM. */
-gk_status_t gk_json_parse(gk_context_t *ctx, const char *name,
-                          const char *text, size_t len, gk_json_t **out);
+gk_status_t gk_json_parse(gk_context_t *ctx, const char *name, const char *text,
+                          size_t len, gk_json_t **out);
 
 /* Read the whole file at @p path and parse it (GK_ERR_IO if unreadable). */
 gk_status_t gk_json_parse_file(gk_context_t *ctx, const char *path,

@@ -36,8 +36,7 @@ static gk_template_t *load_tpl(gk_context_t *ctx, const gk_catalog_t *cat,
 {
     gk_template_t *t = NULL;
     if (gk_template_load(ctx, name, data_dir(), cat, &t) != GK_OK) {
-        printf("Bail out! cannot load template %s: %s\n", name,
-               gk_errmsg(ctx));
+        printf("Bail out! cannot load template %s: %s\n", name, gk_errmsg(ctx));
         exit(1);
     }
     return t;

@@ -16,8 +16,11 @@ static gk_boq_t *build1(const gk_template_t *t, double len, double width,
                         const double *layer_areas, double surface,
                         const gk_boq_options_t *opt)
 {
-    gk_road_input_t r = {.id = "R1", .name = "Jl. Melati", .tpl = t,
-                         .length_m = len, .width_m = width,
+    gk_road_input_t r = {.id = "R1",
+                         .name = "Jl. Melati",
+                         .tpl = t,
+                         .length_m = len,
+                         .width_m = width,
                          .surface_area_m2 = surface,
                          .layer_area_m2 = layer_areas};
     gk_boq_t *boq = NULL;
@@ -45,8 +48,7 @@ static double loads(const gk_boq_t *boq, const char *mat)
     return l ? l->loads : NAN;
 }
 
-static const gk_boq_line_t *layer_line(const gk_boq_layer_t *l,
-                                       const char *mat)
+static const gk_boq_line_t *layer_line(const gk_boq_layer_t *l, const char *mat)
 {
     for (size_t i = 0; i < l->n_lines; i++)
         if (strcmp(l->lines[i].material, mat) == 0)
@@ -109,8 +111,8 @@ static void example_a(void)
               "(a) net bags 428.4 shown unrounded");
     is_double(order(boq, "concrete_sand", GK_MEASURE_KG), 43560, QTOL, 0,
               "(a) sand 43,560 kg");
-    is_double(order(boq, "concrete_sand", GK_MEASURE_M3), 43560.0 / 1400,
-              QTOL, 0, "(a) sand 31.114 m3 at 1400 kg/m3");
+    is_double(order(boq, "concrete_sand", GK_MEASURE_M3), 43560.0 / 1400, QTOL,
+              0, "(a) sand 31.114 m3 at 1400 kg/m3");
     is_double(order(boq, "gravel", GK_MEASURE_M3), 61935.0 / 1350, QTOL, 0,
               "(a) gravel 61,935 kg = 45.878 m3 at 1350 kg/m3");
     is_double(order(boq, "water", GK_MEASURE_L), 12900, QTOL, 0,
@@ -179,9 +181,15 @@ static void bags_once(void)
 {
     gk_template_t *t = load_tpl(ctx, cat, "rigid_jalan_lingkungan");
     gk_road_input_t r[2] = {
-        {.id = "A", .tpl = t, .length_m = 50, .width_m = 3,
+        {.id = "A",
+         .tpl = t,
+         .length_m = 50,
+         .width_m = 3,
          .surface_area_m2 = 150},
-        {.id = "B", .tpl = t, .length_m = 50, .width_m = 3,
+        {.id = "B",
+         .tpl = t,
+         .length_m = 50,
+         .width_m = 3,
          .surface_area_m2 = 150},
     };
     gk_boq_options_t opt = {.no_waste = true};
@@ -299,10 +307,18 @@ static void example_d(void)
     gk_template_t *t = load_tpl(ctx, cat, "rigid_jalan_lingkungan");
     double areas[3] = {392, 392, 392};
     gk_road_input_t r[2] = {
-        {.id = "X", .tpl = t, .length_m = 100, .width_m = 4,
-         .surface_area_m2 = 392, .layer_area_m2 = areas},
-        {.id = "Y", .tpl = t, .length_m = 100, .width_m = 4,
-         .surface_area_m2 = 392, .layer_area_m2 = areas},
+        {.id = "X",
+         .tpl = t,
+         .length_m = 100,
+         .width_m = 4,
+         .surface_area_m2 = 392,
+         .layer_area_m2 = areas},
+        {.id = "Y",
+         .tpl = t,
+         .length_m = 100,
+         .width_m = 4,
+         .surface_area_m2 = 392,
+         .layer_area_m2 = areas},
     };
     gk_boq_options_t opt = {.no_waste = true};
     gk_boq_t *boq = NULL;
@@ -339,16 +355,15 @@ static void prices(void)
     is_double(c->cost_idr, 429 * 75000.0, 0, 0,
               "cement 429 bags x Rp 75,000 (whole bags)");
     is_int(c->price_unit, GK_MEASURE_BAG1, "priced per 50 kg bag");
-    double want = 429 * 75000.0 + 43560.0 / 1400 * 250000 + 61935 * 300.0 +
-                  36 * 180000.5;
+    double want =
+        429 * 75000.0 + 43560.0 / 1400 * 250000 + 61935 * 300.0 + 36 * 180000.5;
     is_double(gk_boq_cost_idr(boq), want, 1e-15, 0,
               "total = sum of priced lines");
     is_double(gk_boq_road(boq, 0)->cost_idr, want, 1e-15, 0,
               "road cost (one road) = total");
     is_int((long long)gk_boq_missing_price_count(boq), 1, "one missing");
     is_str(gk_boq_missing_price(boq, 0), "water", "water has no price");
-    ok(isnan(gk_boq_material(boq, "water")->cost_idr),
-       "and is not guessed");
+    ok(isnan(gk_boq_material(boq, "water")->cost_idr), "and is not guessed");
     has_str(gk_boq_warning(boq, 0), "no price for 1 material",
             "a warning says so");
     gk_prices_free(p);
@@ -375,23 +390,29 @@ static void prices(void)
     } cases[] = {
         {"material,unit,price_idr\ncement,kg,1.250.000\n",
          "prices.csv: line 2: price_idr: not a plain number (\"1.250.000\"; "
-         "write rupiah as digits, e.g. 1250000)", GK_ERR_INPUT_VALUE},
+         "write rupiah as digits, e.g. 1250000)",
+         GK_ERR_INPUT_VALUE},
         {"material,unit,price_idr\ncement,kg,-5\n",
          "prices.csv: line 2: price_idr: not a plain number (\"-5\"; write "
-         "rupiah as digits, e.g. 1250000)", GK_ERR_INPUT_VALUE},
+         "rupiah as digits, e.g. 1250000)",
+         GK_ERR_INPUT_VALUE},
         {"material,price\ncement,5\n",
          "prices.csv: line 1: the header must name the columns material,"
-         "unit,price_idr", GK_ERR_INPUT_FIELD},
+         "unit,price_idr",
+         GK_ERR_INPUT_FIELD},
         {"material,unit,price_idr\n\ncement,kg\n",
          "prices.csv: line 3: 2 fields, expected material,unit,price_idr",
          GK_ERR_INPUT_FIELD},
         {"material,unit,price_idr\ncement,kg,1\ncement,KG,2\n",
          "prices.csv: line 3: duplicate price for cement per KG (first at "
-         "line 2)", GK_ERR_INPUT_VALUE},
+         "line 2)",
+         GK_ERR_INPUT_VALUE},
         {"material,unit,price_idr\n\"cement,kg,1\n",
          "prices.csv: line 2: unterminated quoted field", GK_ERR_INPUT_FIELD},
-        {"", "prices.csv: line 1: empty price list (expected the header "
-             "material,unit,price_idr)", GK_ERR_INPUT_FIELD},
+        {"",
+         "prices.csv: line 1: empty price list (expected the header "
+         "material,unit,price_idr)",
+         GK_ERR_INPUT_FIELD},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         p = (gk_prices_t *)1;
@@ -407,8 +428,11 @@ static void bad_roads(void)
 {
     gk_template_t *t = load_tpl(ctx, cat, "asphalt");
     double areas[4] = {3000, 3000, -3, 3500};
-    gk_road_input_t r = {.id = "R7", .tpl = t, .length_m = 500,
-                         .width_m = 6, .surface_area_m2 = 3000,
+    gk_road_input_t r = {.id = "R7",
+                         .tpl = t,
+                         .length_m = 500,
+                         .width_m = 6,
+                         .surface_area_m2 = 3000,
                          .layer_area_m2 = areas};
     gk_boq_t *boq = (gk_boq_t *)1;
     is_int(gk_boq_build(ctx, cat, &r, 1, NULL, &boq), GK_ERR_INPUT_VALUE,

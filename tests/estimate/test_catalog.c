@@ -122,8 +122,8 @@ static void shipped(void)
     is_int(gk_json_parse(ctx, "show", buf, len, &j), GK_OK, "parses back");
     const gk_json_t *layers = gk_json_get(j, "layers");
     is_int(layers ? (long long)layers->len : -1, 4, "4 layers in JSON");
-    is_double(gk_json_get(&layers->items[3], "extra_width_m")->number, 0.5,
-              0, 0, "extra width in JSON");
+    is_double(gk_json_get(&layers->items[3], "extra_width_m")->number, 0.5, 0,
+              0, "extra width in JSON");
     gk_json_free(j);
     free(buf);
     for (int fmt = GK_BOQ_TABLE; fmt <= GK_BOQ_MARKDOWN; fmt++) {
@@ -151,28 +151,28 @@ static void shipped(void)
 
 /* A small catalog for the validation cases; line numbers matter. */
 static const char *test_catalog =
-    "{\"catalog\": \"test\", \"version\": \"1\",\n"                   /* 1 */
-    " \"vehicles\": [{\"id\": \"truck\", \"capacity_t\": 8,\n"         /* 2 */
-    "   \"source\": \"s\", \"confidence\": \"L\"}],\n"                 /* 3 */
-    " \"materials\": [\n"                                              /* 4 */
-    "  {\"id\": \"cement\", \"kind\": \"bulk\", \"bag_kg\": [50],\n"   /* 5 */
-    "   \"source\": \"s\", \"confidence\": \"H\"},\n"                  /* 6 */
-    "  {\"id\": \"K-250\", \"kind\": \"concrete\",\n"                  /* 7 */
-    "   \"mix_per_m3\": {\"cement\": 384},\n"                          /* 8 */
-    "   \"source\": \"s\", \"confidence\": \"H\"},\n"                  /* 9 */
+    "{\"catalog\": \"test\", \"version\": \"1\",\n"                  /* 1 */
+    " \"vehicles\": [{\"id\": \"truck\", \"capacity_t\": 8,\n"       /* 2 */
+    "   \"source\": \"s\", \"confidence\": \"L\"}],\n"               /* 3 */
+    " \"materials\": [\n"                                            /* 4 */
+    "  {\"id\": \"cement\", \"kind\": \"bulk\", \"bag_kg\": [50],\n" /* 5 */
+    "   \"source\": \"s\", \"confidence\": \"H\"},\n"                /* 6 */
+    "  {\"id\": \"K-250\", \"kind\": \"concrete\",\n"                /* 7 */
+    "   \"mix_per_m3\": {\"cement\": 384},\n"                        /* 8 */
+    "   \"source\": \"s\", \"confidence\": \"H\"},\n"                /* 9 */
     "  {\"id\": \"agg\", \"kind\": \"granular\", \"order_factor\": 1.2,\n"
-    "   \"source\": \"s\", \"confidence\": \"H\"},\n"                  /* 11 */
-    "  {\"id\": \"coat\", \"kind\": \"coat\", \"rate_l_m2\": 1,\n"     /* 12 */
-    "   \"source\": \"s\", \"confidence\": \"H\"},\n"                  /* 13 */
+    "   \"source\": \"s\", \"confidence\": \"H\"},\n"              /* 11 */
+    "  {\"id\": \"coat\", \"kind\": \"coat\", \"rate_l_m2\": 1,\n" /* 12 */
+    "   \"source\": \"s\", \"confidence\": \"H\"},\n"              /* 13 */
     "  {\"id\": \"curb\", \"kind\": \"linear\", \"unit_length_m\": 0.4,\n"
-    "   \"source\": \"s\", \"confidence\": \"H\"}\n"                   /* 15 */
+    "   \"source\": \"s\", \"confidence\": \"H\"}\n" /* 15 */
     " ]}\n";
 
 static void catalog_errors(void)
 {
     gk_catalog_t *cat = NULL;
-    is_int(gk_catalog_parse(ctx, "cat.json", test_catalog,
-                            strlen(test_catalog), &cat),
+    is_int(gk_catalog_parse(ctx, "cat.json", test_catalog, strlen(test_catalog),
+                            &cat),
            GK_OK, "test catalog parses");
     if (!cat)
         diag("%s", gk_errmsg(ctx));
@@ -188,34 +188,42 @@ static void catalog_errors(void)
          GK_ERR_INPUT_VALUE},
         {"\"order_factor\": 1.2", "\"order_factor\": -1.2",
          "cat.json: line 10: materials[2].order_factor: negative value "
-         "(-1.2)", GK_ERR_INPUT_VALUE},
+         "(-1.2)",
+         GK_ERR_INPUT_VALUE},
         {"\"order_factor\": 1.2", "\"order_factr\": 1.2",
          "cat.json: line 10: materials[2].order_factr: unknown field (a "
-         "typo? comments start with '_')", GK_ERR_INPUT_FIELD},
+         "typo? comments start with '_')",
+         GK_ERR_INPUT_FIELD},
         {"\"kind\": \"coat\", \"rate_l_m2\": 1",
          "\"kind\": \"coat\", \"rate_l_m2\": {\"value\": 1}",
          "cat.json: line 12: materials[3].rate_l_m2: missing field "
-         "\"source\"", GK_ERR_INPUT_FIELD},
-        {"\"mix_per_m3\": {\"cement\": 384}", "\"mix_per_m3\": {\"cemen\": 384}",
+         "\"source\"",
+         GK_ERR_INPUT_FIELD},
+        {"\"mix_per_m3\": {\"cement\": 384}",
+         "\"mix_per_m3\": {\"cemen\": 384}",
          "cat.json: line 8: materials[1].mix_per_m3.cemen: unknown material "
-         "\"cemen\"", GK_ERR_INPUT_INVALID},
+         "\"cemen\"",
+         GK_ERR_INPUT_INVALID},
         {"\"mix_per_m3\": {\"cement\": 384}", "\"mix_per_m3\": {\"agg\": 384}",
          "cat.json: line 8: materials[1].mix_per_m3.agg: a component must be "
-         "a bulk material", GK_ERR_INPUT_INVALID},
+         "a bulk material",
+         GK_ERR_INPUT_INVALID},
         {"\"mix_per_m3\": {\"cement\": 384},\n", "\n",
          "cat.json: line 7: materials[1]: missing field \"mix_per_m3\"",
          GK_ERR_INPUT_FIELD},
         {"\"confidence\": \"L\"}]", "\"confidence\": \"low\"}]",
          "cat.json: line 3: vehicles[0].confidence: must be \"H\", \"M\" or "
-         "\"L\" (found \"low\")", GK_ERR_INPUT_VALUE},
+         "\"L\" (found \"low\")",
+         GK_ERR_INPUT_VALUE},
         {"\"id\": \"agg\", \"kind\": \"granular\", \"order_factor\": 1.2,\n"
          "   \"source\": \"s\", ",
          "\"id\": \"agg\", \"kind\": \"granular\", \"order_factor\": 1.2,\n"
          "   \"vehicle\": \"lorry\", ",
          "cat.json: line 10: materials[2]: missing field \"source\"",
          GK_ERR_INPUT_FIELD},
-        {"\"order_factor\": 1.2,", "\"order_factor\": 1.2, \"vehicle\": "
-                                   "\"lorry\",",
+        {"\"order_factor\": 1.2,",
+         "\"order_factor\": 1.2, \"vehicle\": "
+         "\"lorry\",",
          "cat.json: line 10: materials[2].vehicle: unknown vehicle \"lorry\"",
          GK_ERR_INPUT_INVALID},
         {"\"id\": \"agg\"", "\"id\": \"cement\"",
@@ -224,22 +232,29 @@ static void catalog_errors(void)
         {"\"kind\": \"coat\", \"rate_l_m2\": 1",
          "\"kind\": \"coat\", \"rate_l_m2\": 1, \"waste_fraction\": 5",
          "cat.json: line 12: materials[3].waste_fraction: a fraction below 1 "
-         "is expected (found 5; 5 % is 0.05)", GK_ERR_INPUT_VALUE},
-        {"\"unit_length_m\": 0.4", "\"unit_length_m\": 0.4, \"pieces_per_m\": "
-                                   "2.5",
+         "is expected (found 5; 5 % is 0.05)",
+         GK_ERR_INPUT_VALUE},
+        {"\"unit_length_m\": 0.4",
+         "\"unit_length_m\": 0.4, \"pieces_per_m\": "
+         "2.5",
          "cat.json: line 14: materials[4]: give exactly one of "
-         "\"pieces_per_m\" and \"unit_length_m\"", GK_ERR_INPUT_FIELD},
+         "\"pieces_per_m\" and \"unit_length_m\"",
+         GK_ERR_INPUT_FIELD},
         {"\"bag_kg\": [50]", "\"bag_kg\": [50], \"unit\": \"pcs\"",
          "cat.json: line 5: materials[0].unit: unit \"pcs\" does not apply to "
-         "a bulk material", GK_ERR_INPUT_VALUE},
+         "a bulk material",
+         GK_ERR_INPUT_VALUE},
         {"\"version\": \"1\"", "\"version\": 1",
          "cat.json: line 1: version: expected a string, found a number",
          GK_ERR_INPUT_FIELD},
         {"\"capacity_t\": 8", "\"capacity\": 8",
          "cat.json: line 2: vehicles[0].capacity: unknown field (a typo? "
-         "comments start with '_')", GK_ERR_INPUT_FIELD},
-        {" ]}", " ],}", "cat.json: line 16, column 4: trailing comma before "
-                        "'}'", GK_ERR_FORMAT},
+         "comments start with '_')",
+         GK_ERR_INPUT_FIELD},
+        {" ]}", " ],}",
+         "cat.json: line 16, column 4: trailing comma before "
+         "'}'",
+         GK_ERR_FORMAT},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[4096];
@@ -252,8 +267,8 @@ static void catalog_errors(void)
         snprintf(text, sizeof text, "%.*s%s%s", (int)pre, test_catalog,
                  cases[i].to, at + strlen(cases[i].from));
         cat = (gk_catalog_t *)1;
-        gk_status_t st = gk_catalog_parse(ctx, "cat.json", text, strlen(text),
-                                          &cat);
+        gk_status_t st =
+            gk_catalog_parse(ctx, "cat.json", text, strlen(text), &cat);
         char name[64];
         snprintf(name, sizeof name, "catalog case %zu: code", i);
         is_int(st, cases[i].code, name);
@@ -263,25 +278,24 @@ static void catalog_errors(void)
 }
 
 static const char *test_template =
-    "{\"template\": \"rigid\", \"source\": \"test\",\n"                /* 1 */
-    " \"layers\": [\n"                                                 /* 2 */
-    "  {\"name\": \"slab\", \"material\": \"K-250\",\n"                /* 3 */
-    "   \"thickness_m\": 0.15},\n"                                     /* 4 */
-    "  {\"name\": \"cushion\", \"material\": \"agg\",\n"               /* 5 */
-    "   \"thickness_m\": 0.10, \"extra_width_m\": 0.5}\n"              /* 6 */
-    " ],\n"                                                            /* 7 */
-    " \"items\": [\n"                                                  /* 8 */
+    "{\"template\": \"rigid\", \"source\": \"test\",\n"   /* 1 */
+    " \"layers\": [\n"                                    /* 2 */
+    "  {\"name\": \"slab\", \"material\": \"K-250\",\n"   /* 3 */
+    "   \"thickness_m\": 0.15},\n"                        /* 4 */
+    "  {\"name\": \"cushion\", \"material\": \"agg\",\n"  /* 5 */
+    "   \"thickness_m\": 0.10, \"extra_width_m\": 0.5}\n" /* 6 */
+    " ],\n"                                               /* 7 */
+    " \"items\": [\n"                                     /* 8 */
     "  {\"name\": \"curbs\", \"kind\": \"linear\", \"material\": \"curb\",\n"
-    "   \"sides\": 2},\n"                                              /* 10 */
+    "   \"sides\": 2},\n" /* 10 */
     "  {\"name\": \"prime\", \"kind\": \"area\", \"material\": \"coat\",\n"
-    "   \"on\": \"cushion\"}\n"                                        /* 12 */
+    "   \"on\": \"cushion\"}\n" /* 12 */
     " ]}\n";
 
 static void template_errors(void)
 {
     gk_catalog_t *cat = NULL;
-    gk_catalog_parse(ctx, "cat.json", test_catalog, strlen(test_catalog),
-                     &cat);
+    gk_catalog_parse(ctx, "cat.json", test_catalog, strlen(test_catalog), &cat);
     gk_template_t *t = NULL;
     is_int(gk_template_parse(ctx, "rigid.json", test_template,
                              strlen(test_template), cat, &t),
@@ -294,54 +308,65 @@ static void template_errors(void)
     } cases[] = {
         {"\"thickness_m\": 0.10", "\"thickness_m\": -0.15",
          "rigid.json: line 6: layers[1].thickness_m: negative thickness "
-         "(-0.15)", GK_ERR_INPUT_VALUE},
+         "(-0.15)",
+         GK_ERR_INPUT_VALUE},
         {"\"material\": \"K-250\"", "\"material\": \"K-999\"",
          "rigid.json: line 3: layers[0].material: unknown material "
-         "\"K-999\"", GK_ERR_INPUT_INVALID},
+         "\"K-999\"",
+         GK_ERR_INPUT_INVALID},
         {"\"name\": \"cushion\", \"material\": \"agg\",",
          "\"name\": \"cushion\",",
          "rigid.json: line 5: layers[1]: missing field \"material\"",
          GK_ERR_INPUT_FIELD},
         {"\"thickness_m\": 0.15}", "\"thickness\": 0.15}",
          "rigid.json: line 4: layers[0].thickness: unknown field (a typo? "
-         "comments start with '_')", GK_ERR_INPUT_FIELD},
+         "comments start with '_')",
+         GK_ERR_INPUT_FIELD},
         {"\"thickness_m\": 0.15}", "\"note\": \"x\"}",
          "rigid.json: line 3: layers[0]: missing field \"thickness_m\"",
          GK_ERR_INPUT_FIELD},
         {"\"thickness_m\": 0.15}", "\"thickness_m\": \"15 cm\"}",
          "rigid.json: line 4: layers[0].thickness_m: expected a number, "
-         "found a string", GK_ERR_INPUT_FIELD},
+         "found a string",
+         GK_ERR_INPUT_FIELD},
         {"\"thickness_m\": 0.15}", "\"thickness_m\": 0}",
          "rigid.json: line 4: layers[0].thickness_m: thickness must be "
-         "greater than 0", GK_ERR_INPUT_VALUE},
+         "greater than 0",
+         GK_ERR_INPUT_VALUE},
         {"\"extra_width_m\": 0.5", "\"extra_width_m\": -0.5",
          "rigid.json: line 6: layers[1].extra_width_m: negative extra width "
-         "(-0.5)", GK_ERR_INPUT_VALUE},
+         "(-0.5)",
+         GK_ERR_INPUT_VALUE},
         {"\"sides\": 2", "\"sides\": 3",
          "rigid.json: line 10: items[0].sides: must be 1 or 2 (found 3)",
          GK_ERR_INPUT_VALUE},
         {"\"on\": \"cushion\"", "\"on\": \"base\"",
          "rigid.json: line 12: items[1].on: no layer named \"base\" (or use "
-         "\"surface\")", GK_ERR_INPUT_INVALID},
+         "\"surface\")",
+         GK_ERR_INPUT_INVALID},
         {"\"material\": \"curb\"", "\"material\": \"coat\"",
          "rigid.json: line 9: items[0].material: \"coat\" is not a linear "
-         "material", GK_ERR_INPUT_INVALID},
+         "material",
+         GK_ERR_INPUT_INVALID},
         {"\"material\": \"K-250\"", "\"material\": \"coat\"",
          "rigid.json: line 3: layers[0].material: \"coat\" is not a layer "
-         "material (use it as an item)", GK_ERR_INPUT_INVALID},
+         "material (use it as an item)",
+         GK_ERR_INPUT_INVALID},
         {"\"name\": \"cushion\"", "\"name\": \"slab\"",
          "rigid.json: line 5: layers[1]: duplicate layer name \"slab\"",
          GK_ERR_INPUT_INVALID},
-        {"\"thickness_m\": 0.15}", "\"thickness_m\": 0.15, \"supply\": "
-                                   "\"truck\"}",
+        {"\"thickness_m\": 0.15}",
+         "\"thickness_m\": 0.15, \"supply\": "
+         "\"truck\"}",
          "rigid.json: line 4: layers[0].supply: must be \"site_mix\" or "
-         "\"ready_mix\" (found \"truck\")", GK_ERR_INPUT_VALUE},
+         "\"ready_mix\" (found \"truck\")",
+         GK_ERR_INPUT_VALUE},
         {"\"template\": \"rigid\", ", "",
-         "rigid.json: line 1: missing field \"template\"",
-         GK_ERR_INPUT_FIELD},
+         "rigid.json: line 1: missing field \"template\"", GK_ERR_INPUT_FIELD},
         {"\"kind\": \"linear\"", "\"kind\": \"line\"",
          "rigid.json: line 9: items[0].kind: must be \"linear\" or \"area\" "
-         "(found \"line\")", GK_ERR_INPUT_VALUE},
+         "(found \"line\")",
+         GK_ERR_INPUT_VALUE},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[4096];
@@ -354,8 +379,8 @@ static void template_errors(void)
         snprintf(text, sizeof text, "%.*s%s%s", (int)pre, test_template,
                  cases[i].to, at + strlen(cases[i].from));
         t = (gk_template_t *)1;
-        gk_status_t st = gk_template_parse(ctx, "rigid.json", text,
-                                           strlen(text), cat, &t);
+        gk_status_t st =
+            gk_template_parse(ctx, "rigid.json", text, strlen(text), cat, &t);
         char name[64];
         snprintf(name, sizeof name, "template case %zu: code", i);
         is_int(st, cases[i].code, name);

@@ -41,8 +41,7 @@ static void valid(void)
     ok(y->is_integer, "12 is an integer");
     is_int(x->line, 2, "x is on line 2");
     is_int(x->col, 14, "x starts at column 14");
-    is_str(gk_json_get(v, "s")->string,
-           "caf\xC3\xA9 \xF0\x9F\x98\x80 \"q\"",
+    is_str(gk_json_get(v, "s")->string, "caf\xC3\xA9 \xF0\x9F\x98\x80 \"q\"",
            "\\u escapes and surrogate pairs decode to UTF-8");
     ok(gk_json_get(v, "zzz") == NULL, "absent member is NULL");
     gk_json_free(v);
@@ -61,8 +60,10 @@ static void valid(void)
     /* Column counts characters: the é is one column. */
     gk_json_t *bad = NULL;
     gk_json_parse(ctx, "t.json", "[\"\xC3\xA9\", x]", 10, &bad);
-    is_str(gk_errmsg(ctx), "t.json: line 1, column 7: expected a value, "
-                           "found 'x'", "columns count characters");
+    is_str(gk_errmsg(ctx),
+           "t.json: line 1, column 7: expected a value, "
+           "found 'x'",
+           "columns count characters");
 }
 
 static void invalid(void)
@@ -143,8 +144,10 @@ static void depth(void)
     memset(s, '[', big);
     is_int(gk_json_parse(ctx, "t.json", s, big, &v), GK_ERR_FORMAT,
            "deep nesting rejected");
-    is_str(gk_errmsg(ctx), "t.json: line 1, column 65: nesting deeper than "
-                           "64 levels", "at the 65th level");
+    is_str(gk_errmsg(ctx),
+           "t.json: line 1, column 65: nesting deeper than "
+           "64 levels",
+           "at the 65th level");
     free(s);
     /* Embedded NUL in the buffer is not whitespace. */
     is_int(gk_json_parse(ctx, "t.json", "1\0", 2, &v), GK_ERR_FORMAT,

@@ -37,9 +37,16 @@ static gk_boq_t *sample(gk_template_t **t1, gk_template_t **t2)
     *t1 = load_tpl(ctx, cat, "rigid_jalan_lingkungan");
     *t2 = load_tpl(ctx, cat, "paving_block");
     gk_road_input_t r[2] = {
-        {.id = "R1", .name = "Jl. Melati, Gg. 2", .tpl = *t1,
-         .length_m = 100, .width_m = 3, .surface_area_m2 = 300},
-        {.id = "R2", .tpl = *t2, .length_m = 250, .width_m = 4,
+        {.id = "R1",
+         .name = "Jl. Melati, Gg. 2",
+         .tpl = *t1,
+         .length_m = 100,
+         .width_m = 3,
+         .surface_area_m2 = 300},
+        {.id = "R2",
+         .tpl = *t2,
+         .length_m = 250,
+         .width_m = 4,
          .surface_area_m2 = 1000},
     };
     gk_boq_t *boq = NULL;
@@ -91,9 +98,9 @@ static void json_back(const gk_boq_t *boq)
         free(s);
         return;
     }
-    static const char *const top[] = {"roads",     "length_m", "area_m2",
-                                      "layers",    "materials", "cost_idr",
-                                      "warnings",  "missing_prices"};
+    static const char *const top[] = {"roads",    "length_m",      "area_m2",
+                                      "layers",   "materials",     "cost_idr",
+                                      "warnings", "missing_prices"};
     for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
         ok(gk_json_get(j, top[i]) != NULL, "top-level key %s", top[i]);
     is_double(gk_json_get(j, "length_m")->number, 350, 0, 0, "length 350");
@@ -104,13 +111,13 @@ static void json_back(const gk_boq_t *boq)
     const gk_boq_layer_t *layers = gk_boq_layers(boq, &n);
     const gk_json_t *jl = gk_json_get(j, "layers");
     is_int((long long)jl->len, (long long)n, "layer count");
-    static const char *const lkeys[] = {"name",    "material",  "thickness_m",
-                                        "width_m", "area_m2",   "volume_m3",
+    static const char *const lkeys[] = {"name",    "material", "thickness_m",
+                                        "width_m", "area_m2",  "volume_m3",
                                         "mass_t"};
     for (size_t i = 0; i < jl->len && i < n; i++) {
         for (size_t k = 0; k < 7; k++)
-            ok(gk_json_get(&jl->items[i], lkeys[k]) != NULL,
-               "layer %zu key %s", i, lkeys[k]);
+            ok(gk_json_get(&jl->items[i], lkeys[k]) != NULL, "layer %zu key %s",
+               i, lkeys[k]);
         is_double(gk_json_get(&jl->items[i], "volume_m3")->number,
                   layers[i].volume_m3, 0, 0, "layer volume exact");
     }
@@ -121,15 +128,15 @@ static void json_back(const gk_boq_t *boq)
         check_line(&jm->items[i], &lines[i]);
     const gk_json_t *cement = NULL;
     for (size_t i = 0; i < jm->len; i++)
-        if (strcmp(gk_json_get(&jm->items[i], "material")->string,
-                   "cement") == 0)
+        if (strcmp(gk_json_get(&jm->items[i], "material")->string, "cement") ==
+            0)
             cement = &jm->items[i];
     is_str(gk_json_get(cement, "label")->string, "Semen (PC)",
            "labels follow --lang, keys stay English");
-    is_double(gk_json_get(gk_json_get(cement, "order_measures"), "bag50")
-                  ->number,
-              gk_boq_material(boq, "cement")->order[GK_MEASURE_BAG1], 0, 0,
-              "bags in JSON");
+    is_double(
+        gk_json_get(gk_json_get(cement, "order_measures"), "bag50")->number,
+        gk_boq_material(boq, "cement")->order[GK_MEASURE_BAG1], 0, 0,
+        "bags in JSON");
     const gk_json_t *mp = gk_json_get(j, "missing_prices");
     ok(mp->len >= 1 && strcmp(mp->items[0].string, "water") == 0,
        "water listed as missing");
@@ -237,7 +244,8 @@ static void golden(const gk_boq_t *boq)
         ok(same, "golden %s matches", g[i].file);
         if (!same)
             diag("output differs from %s; rerun with GK_UPDATE_GOLDEN=1 and "
-                 "review the diff", path);
+                 "review the diff",
+                 path);
         free(want);
         free(s);
     }
@@ -279,8 +287,10 @@ static void bad_args(const gk_boq_t *boq)
     is_int(gk_boq_format_from_name(ctx, "md", &f), GK_OK, "md is markdown");
     is_int(f, GK_BOQ_MARKDOWN, "markdown");
     is_int(gk_boq_format_from_name(ctx, "xlsx", &f), GK_ERR_ARG, "xlsx no");
-    is_str(gk_errmsg(ctx), "unknown format \"xlsx\" (table, json, csv or "
-                           "markdown)", "message");
+    is_str(gk_errmsg(ctx),
+           "unknown format \"xlsx\" (table, json, csv or "
+           "markdown)",
+           "message");
     is_int(gk_lang_from_name(ctx, "id", &l), GK_OK, "id");
     is_int(l, GK_LANG_ID, "id is Indonesian");
     is_int(gk_lang_from_name(ctx, "jv", &l), GK_ERR_ARG, "jv unknown");
