@@ -28,5 +28,6 @@
 #include "geokota/common.h"
 #include "geokota/version.h"
 #include "geokota/geom.h"
+#include "geokota/volume.h"
 
 #endif /* GEOKOTA_H */
