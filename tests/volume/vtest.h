@@ -24,7 +24,7 @@
 
 static char vt_dir[256];
 
-static void vt_tmpdir(void)
+static inline void vt_tmpdir(void)
 {
     snprintf(vt_dir, sizeof vt_dir, "/tmp/gk_vol_XXXXXX");
     if (!mkdtemp(vt_dir)) {
@@ -33,7 +33,7 @@ static void vt_tmpdir(void)
     }
 }
 
-static void vt_cleanup(void)
+static inline void vt_cleanup(void)
 {
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", vt_dir);
@@ -57,7 +57,7 @@ typedef struct vt_raster {
 } vt_raster_t;
 
 /* Write a raster with value fn(x, y) at each cell centre; returns path. */
-static const char *vt_make(const vt_raster_t *r, vt_fn fn, void *u)
+static inline const char *vt_make(const vt_raster_t *r, vt_fn fn, void *u)
 {
     static char paths[16][300];
     static int np;
@@ -117,7 +117,7 @@ typedef struct vt_poly {
     gk_geoms_t view;
 } vt_poly_t;
 
-static void vt_begin_feature(vt_poly_t *p)
+static inline void vt_begin_feature(vt_poly_t *p)
 {
     if (p->ngeoms == 0) {
         p->geom_off[0] = p->part_off[0] = p->ring_off[0] = 0;
@@ -127,7 +127,7 @@ static void vt_begin_feature(vt_poly_t *p)
     p->geom_off[p->ngeoms] = (int64_t)p->nparts;
 }
 
-static void vt_begin_part(vt_poly_t *p)
+static inline void vt_begin_part(vt_poly_t *p)
 {
     p->nparts++;
     p->geom_off[p->ngeoms] = (int64_t)p->nparts;
@@ -137,7 +137,7 @@ static void vt_begin_part(vt_poly_t *p)
 }
 
 /* Add a ring of n vertices (closed here) to the current part. */
-static void vt_ring(vt_poly_t *p, const double *xy, size_t n)
+static inline void vt_ring(vt_poly_t *p, const double *xy, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         p->xy[2 * p->nverts] = xy[2 * k];
@@ -152,7 +152,7 @@ static void vt_ring(vt_poly_t *p, const double *xy, size_t n)
     p->part_off[p->nparts] = (int64_t)p->nrings;
 }
 
-static const gk_geoms_t *vt_view(vt_poly_t *p)
+static inline const gk_geoms_t *vt_view(vt_poly_t *p)
 {
     p->view = (gk_geoms_t){p->ngeoms, p->types, p->geom_off, p->part_off,
                            p->ring_off, p->xy, NULL};
@@ -160,7 +160,7 @@ static const gk_geoms_t *vt_view(vt_poly_t *p)
 }
 
 /* Rectangle (rotated by angle rad about its centre) as 4 vertices. */
-static void vt_rect(double cx, double cy, double w, double h, double ang,
+static inline void vt_rect(double cx, double cy, double w, double h, double ang,
                     double out[8])
 {
     double c = cos(ang), s = sin(ang);
@@ -177,7 +177,7 @@ static void vt_rect(double cx, double cy, double w, double h, double ang,
  * (Sutherland-Hodgman against one line is exact for signed integrals of
  * any simple ring) and integrating the linear function over the clipped
  * ring with Green's theorem: fan triangles, area times mean. */
-static void vt_ring_cutfill(const double *xy, size_t n, double a, double b,
+static inline void vt_ring_cutfill(const double *xy, size_t n, double a, double b,
                             double c, double *cut, double *fill,
                             double *area)
 {
@@ -223,7 +223,7 @@ static void vt_ring_cutfill(const double *xy, size_t n, double a, double b,
 }
 
 /* Oracle over a whole vt_poly: exterior rings add |.|, holes subtract. */
-static void vt_poly_cutfill(const vt_poly_t *p, double a, double b, double c,
+static inline void vt_poly_cutfill(const vt_poly_t *p, double a, double b, double c,
                             double *cut, double *fill, double *area)
 {
     *cut = *fill = *area = 0;
