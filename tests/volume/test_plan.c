@@ -129,7 +129,7 @@ int main(void)
         diag("%s", gk_errmsg(ctx));
         return 1;
     }
-    for (int trial = 0; trial < 4; trial++) {
+    for (int trial = 0; trial < 2; trial++) {
         vt_poly_t p = {0};
         double a[200], b[100];
         vt_begin_feature(&p);
