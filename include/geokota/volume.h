@@ -138,6 +138,20 @@ typedef struct gk_road_design {
     double thickness_m;       /**< total pavement thickness */
 } gk_road_design_t;
 
+/**
+ * Read a vertical profile CSV: "station,elevation" per line (metres;
+ * comma, semicolon or tab; an optional header line; '#' comments).
+ * Stations must strictly increase.
+ * @param[out] station_m, grade_z_m  arrays of *n values, each freed with
+ *             gk_free(); unchanged on failure.
+ * @return GK_OK; GK_ERR_IO; GK_ERR_INPUT_VALUE / _FIELD / _EMPTY naming
+ *         the line ("profile.csv: line 7: station 40 m does not increase
+ *         (after 50 m)"); GK_ERR_NOMEM; GK_ERR_ARG.
+ */
+GK_API gk_status_t gk_road_profile_read(gk_context_t *ctx, const char *path,
+                                        double **station_m,
+                                        double **grade_z_m, size_t *n);
+
 /** The design surface; zero-initialised means "level 0". */
 typedef struct gk_design {
     gk_design_kind_t kind;

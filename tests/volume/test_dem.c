@@ -312,6 +312,39 @@ static void road_design(void)
     } else {
         ok(0, "road sections: %s", gk_errmsg(ctx));
     }
+    /* the same profile from a CSV file: a rising grade 10 -> 11 m */
+    char csv[300];
+    snprintf(csv, sizeof csv, "%s/profile.csv", vt_dir);
+    FILE *fp = fopen(csv, "w");
+    fputs("station_m,elevation_m\n# comment\n0,10\n100;10.5\n200\t11\n", fp);
+    fclose(fp);
+    double *ps = NULL, *pz = NULL;
+    size_t pn = 0;
+    if (is_int(gk_road_profile_read(ctx, csv, &ps, &pz, &pn), GK_OK,
+               "profile CSV read") &&
+        is_int((long long)pn, 3, "profile CSV: 3 points")) {
+        is_double(pz[2], 11, 0, 0, "profile CSV: tab-separated last value");
+        gk_volume_opts_t o2 = o;
+        o2.design.road = (gk_road_design_t){ps, pz, pn, 2.0, false, 0.3};
+        /* fill above the flat ground: 6 x integral of (s / 200) ds = 600,
+         * minus the cut of the trench: the section method sees both */
+        if (gk_volume_compute(ctx, d, NULL, NULL, &o2, &res) == GK_OK) {
+            /* h = -s/200 + 0.3 + 0.02 |t|: net = 396 - 6 * 100 = -204 */
+            is_double(res.net_m3, -204, 1e-9, 0,
+                      "road from profile CSV: net -204 m3 (linear in s)");
+            gk_volume_result_free(&res);
+        }
+        gk_free(ps);
+        gk_free(pz);
+    }
+    fp = fopen(csv, "w");
+    fputs("0,10\n50,10.2\n40,10.4\n", fp);
+    fclose(fp);
+    is_int(gk_road_profile_read(ctx, csv, &ps, &pz, &pn), GK_ERR_INPUT_VALUE,
+           "profile CSV: decreasing station refused");
+    has_str(gk_errmsg(ctx), "profile.csv: line 3: station 40 m does not increase",
+            "profile CSV: message names the line");
+
     vt_poly_t poly = rect_poly(X0, Y0 - 3, X0 + 200, Y0 + 3);
     o.method = GK_VOLUME_TIN;
     if (gk_volume_compute(ctx, d, vt_view(&poly), NULL, &o, &res) == GK_OK)
