@@ -27,42 +27,56 @@
 #include "volume_internal.h"
 
 typedef double v4d __attribute__((vector_size(32)));
-typedef float v4f __attribute__((vector_size(16)));
-typedef int32_t v4i __attribute__((vector_size(16)));
+typedef float v8f __attribute__((vector_size(32)));
 typedef int64_t v4l __attribute__((vector_size(32)));
 
 /* cut, fill (metres x cells) and the count of valid cells of n float
  * heights against the design d0 + slope * k at cell k. Lane-parallel, so
  * the association of the sums is fixed by the code, not the compiler: the
- * AVX2 and the SSE2 clone give identical bits. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-static void kern_f32_linear(const float *z, size_t n, double d0, double slope,
-                            double zs, int has_nd, float nd, double out[3])
+ * AVX2 and the SSE2 clone give identical bits. NaN heights drop out of the
+ * sums by themselves (every comparison with NaN is false). `level` (slope 0,
+ * heights in metres) is a compile-time constant in each instance, so the
+ * common case (a level on a metre DEM) skips the design arithmetic. */
+static inline __attribute__((always_inline)) void
+kern_body(const float *z, size_t n, double d0, double slope, double zs,
+          float nd, double out[3], const bool level, const bool has_nd)
 {
     v4d c0 = {0, 0, 0, 0}, c1 = c0, f0 = c0, f1 = c0, n0 = c0, n1 = c0;
     const v4d zero = {0, 0, 0, 0}, one = {1, 1, 1, 1};
     const v4d i0 = {0, 1, 2, 3}, i1 = {4, 5, 6, 7};
-    const v4f ndv = {nd, nd, nd, nd};
-    const v4i nd_on = {-has_nd, -has_nd, -has_nd, -has_nd};
+    const v4d dc = {d0, d0, d0, d0};
+    const double ndd = (double)nd;
+    const v4d ndv = {ndd, ndd, ndd, ndd};
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        v4f za, zb;
-        memcpy(&za, z + i, sizeof za);
-        memcpy(&zb, z + i + 4, sizeof zb);
-        /* valid: not NaN and not the nodata value */
-        v4i oka = (za == za) & ~((za == ndv) & nd_on);
-        v4i okb = (zb == zb) & ~((zb == ndv) & nd_on);
-        v4l ma = __builtin_convertvector(oka, v4l);
-        v4l mb = __builtin_convertvector(okb, v4l);
-        double base = (double)i;
-        v4d ha = __builtin_convertvector(za, v4d) * zs - (d0 + slope * (i0 + base));
-        v4d hb = __builtin_convertvector(zb, v4d) * zs - (d0 + slope * (i1 + base));
-        c0 += (v4d)((v4l)ha & (ha > zero) & ma);
-        c1 += (v4d)((v4l)hb & (hb > zero) & mb);
-        f0 -= (v4d)((v4l)ha & (ha < zero) & ma);
-        f1 -= (v4d)((v4l)hb & (hb < zero) & mb);
+        v8f z8;
+        memcpy(&z8, z + i, sizeof z8);
+        v4d ga = __builtin_convertvector(
+            __builtin_shufflevector(z8, z8, 0, 1, 2, 3), v4d);
+        v4d gb = __builtin_convertvector(
+            __builtin_shufflevector(z8, z8, 4, 5, 6, 7), v4d);
+        v4d ha, hb;
+        if (level) {
+            ha = ga - dc;
+            hb = gb - dc;
+        } else {
+            double base = (double)i;
+            ha = ga * zs - (d0 + slope * (i0 + base));
+            hb = gb * zs - (d0 + slope * (i1 + base));
+        }
+        /* valid: h not NaN (and z not the nodata value) */
+        v4l ma = ha == ha, mb = hb == hb;
+        if (has_nd) {
+            ma &= ga != ndv;
+            mb &= gb != ndv;
+            ha = (v4d)((v4l)ha & ma);
+            hb = (v4d)((v4l)hb & mb);
+        }
+        /* NaN fails both comparisons, so it adds nothing */
+        c0 += (v4d)((v4l)ha & (ha > zero));
+        c1 += (v4d)((v4l)hb & (hb > zero));
+        f0 -= (v4d)((v4l)ha & (ha < zero));
+        f1 -= (v4d)((v4l)hb & (hb < zero));
         n0 += (v4d)((v4l)one & ma);
         n1 += (v4d)((v4l)one & mb);
     }
@@ -76,7 +90,8 @@ static void kern_f32_linear(const float *z, size_t n, double d0, double slope,
         float zf = z[i];
         if (zf != zf || (has_nd && zf == nd))
             continue;
-        double h = (double)zf * zs - (d0 + slope * (double)i);
+        double h = level ? (double)zf - d0
+                         : (double)zf * zs - (d0 + slope * (double)i);
         if (h > 0)
             cut += h;
         else
@@ -86,6 +101,23 @@ static void kern_f32_linear(const float *z, size_t n, double d0, double slope,
     out[0] = cut;
     out[1] = fill;
     out[2] = cnt;
+}
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void kern_f32_linear(const float *z, size_t n, double d0, double slope,
+                            double zs, int has_nd, float nd, double out[3])
+{
+    bool level = slope == 0 && zs == 1;
+    if (level && has_nd)
+        kern_body(z, n, d0, 0, 1, nd, out, true, true);
+    else if (level)
+        kern_body(z, n, d0, 0, 1, nd, out, true, false);
+    else if (has_nd)
+        kern_body(z, n, d0, slope, zs, nd, out, false, true);
+    else
+        kern_body(z, n, d0, slope, zs, nd, out, false, false);
 }
 
 /* The same over decoded heights and design values (NaN = no data). */
