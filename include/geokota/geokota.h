@@ -34,5 +34,6 @@
 #include "geokota/rtree.h"
 #include "geokota/road.h"
 #include "geokota/estimate.h"
+#include "geokota/volume.h"
 
 #endif /* GEOKOTA_H */
