@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import math
+import subprocess
 
 import pytest
 from pyproj import Geod, Proj
@@ -90,6 +91,25 @@ def test_formats_and_atomic_output(geokota, sample, tmp_path):
     # An unwritable -o fails with exit 1 and leaves nothing.
     bad = geokota("measure", "-o", tmp_path / "nodir" / "x.csv", sample)
     assert bad.code == 1 and "cannot create" in bad.err
+
+
+@pytest.mark.parametrize("driver,ext", [("GPKG", "gpkg"),
+                                        ("ESRI Shapefile", "shp"),
+                                        ("CSV", "csv")])
+def test_other_formats_read_the_same(geokota, sample, tmp_path, driver, ext):
+    out = tmp_path / f"kec.{ext}"
+    opts = ["-lco", "GEOMETRY=AS_WKT"] if driver == "CSV" else []
+    subprocess.run(["ogr2ogr", "-f", driver, str(out), sample, *opts],
+                   check=True, capture_output=True)
+    args = ["--crs", "EPSG:4326"] if driver == "CSV" else []
+    got = geokota("measure", "--format", "json", *args, out).json()
+    want = geokota("measure", "--format", "json", sample).json()
+    assert got["total"]["count"] == 13
+    # ogr2ogr's CSV writer rounds WKT coordinates to 15 significant digits
+    # (~1e-9 degrees), which moves areas by ~1e-12 relative.
+    rel = 1e-10 if driver == "CSV" else 1e-14
+    for a, b in zip(got["features"], want["features"]):
+        assert a["area_m2"] == pytest.approx(b["area_m2"], rel=rel)
 
 
 def test_where_filter(geokota, sample):
