@@ -91,5 +91,6 @@ int cmd_estimate(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
 int cmd_templates(int argc, char **argv);
+int cmd_volume(int argc, char **argv);
 
 #endif /* GK_TOOLS_CLI_H */
