@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "earthwork.h"
+#include <math.h>
 
 static const char help[] =
     "usage: geokota estimate [OPTIONS] ROADS\n"
@@ -39,11 +41,20 @@ static const char help[] =
     "  --prices FILE            unit prices, CSV material,unit,price_idr: adds\n"
     "                           cost per line and total in rupiah\n"
     "  --no-waste               order net quantities (no waste allowance)\n"
-    "  --concrete site|ready    concrete mixed on site or ready-mix (default:\n"
-    "                           as the template says)\n"
+    "  --concrete site-mix|ready-mix\n"
+    "                           concrete mixed on site (cement, sand, gravel,\n"
+    "                           water) or ready-mix by the m3 in truck-mixer\n"
+    "                           loads (default: as the template says)\n"
     "  --skip-invalid           estimate the valid roads and list the invalid\n"
     "                           ones as warnings (default: stop at the first)\n"
     "  --corridors FILE         also write each road's surface as GeoJSON\n"
+    "  --dem DEM                add earthwork (cut and fill to the formation)\n"
+    "                           under the road surfaces, from a DEM; needs\n"
+    "                           --profile CSV (station_m,elevation: finished\n"
+    "                           grade along the road); takes --camber PCT,\n"
+    "                           --volume-method cell|tin, --swell F (1.25),\n"
+    "                           --shrink F (0.90) and --truck-m3 M (loose m3\n"
+    "                           a dump truck carries, 6) as geokota volume\n"
     "  --layer NAME, --where SQL, --crs DEF   as in geokota measure\n"
     "  --data-dir DIR           catalog and templates folder (default:\n"
     "                           $GEOKOTA_DATA, else the installed data)\n"
@@ -59,6 +70,8 @@ static const char help[] =
     "\"warnings\":[...]} (see README.md).\n";
 
 typedef struct estimate_args {
+    earthwork_args_t ew;
+    double truck_m3;
     gk_read_opts_t read;
     gk_estimate_opts_t est;
     const char *crs, *path, *prices, *corridors, *width_table, *data_dir;
@@ -70,7 +83,8 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
 {
     enum { O_TEMPLATE = 256, O_WIDTH, O_WTABLE, O_PRICES, O_NOWASTE, O_CONCRETE,
            O_SKIP, O_CORR, O_LAYER, O_WHERE, O_CRS, O_DATA, O_FORMAT, O_LANG,
-           O_WF, O_TF, O_NF, O_SF, O_LF, O_CF };
+           O_WF, O_TF, O_NF, O_SF, O_LF, O_CF, O_DEM, O_PROFILE, O_CAMBER,
+           O_VMETHOD, O_SWELL, O_SHRINK, O_TRUCK };
     static const struct option opts[] = {
         {"template", required_argument, NULL, O_TEMPLATE},
         {"width", required_argument, NULL, O_WIDTH},
@@ -92,15 +106,51 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
         {"shoulder-field", required_argument, NULL, O_SF},
         {"lanes-field", required_argument, NULL, O_LF},
         {"class-field", required_argument, NULL, O_CF},
+        {"dem", required_argument, NULL, O_DEM},
+        {"profile", required_argument, NULL, O_PROFILE},
+        {"camber", required_argument, NULL, O_CAMBER},
+        {"volume-method", required_argument, NULL, O_VMETHOD},
+        {"swell", required_argument, NULL, O_SWELL},
+        {"shrink", required_argument, NULL, O_SHRINK},
+        {"truck-m3", required_argument, NULL, O_TRUCK},
         {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c;
+    double v;
+    a->ew.camber_pct = 2;
+    a->ew.swell = 1.25;
+    a->ew.shrink = 0.90;
+    a->truck_m3 = 6;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
         switch (c) {
+        case O_DEM: a->ew.dem_path = optarg; break;
+        case O_PROFILE: a->ew.profile_path = optarg; break;
+        case O_CAMBER:
+            if (!cli_parse_double(optarg, &a->ew.camber_pct))
+                return cli_usage_error("estimate", "--camber needs a number");
+            break;
+        case O_VMETHOD:
+            if (strcmp(optarg, "cell") == 0)
+                a->ew.method = GK_VOLUME_CELL;
+            else if (strcmp(optarg, "tin") == 0)
+                a->ew.method = GK_VOLUME_TIN;
+            else
+                return cli_usage_error("estimate", "--volume-method is cell "
+                                       "or tin, not '%s'", optarg);
+            break;
+        case O_SWELL:
+        case O_SHRINK:
+        case O_TRUCK:
+            if (!cli_parse_double(optarg, &v) || !(v > 0))
+                return cli_usage_error("estimate", "--swell, --shrink and "
+                                       "--truck-m3 need a positive number");
+            *(c == O_SWELL ? &a->ew.swell
+                           : c == O_SHRINK ? &a->ew.shrink : &a->truck_m3) = v;
+            break;
         case O_TEMPLATE: a->est.template_name = optarg; break;
         case O_WIDTH:
             if (!cli_parse_double(optarg, &a->est.width_m) ||
@@ -154,7 +204,64 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
         return cli_usage_error("estimate", "expected one ROADS file");
     a->path = argv[optind];
     a->est.data_dir = cli_data_dir(a->data_dir);
+    if (a->ew.dem_path && !a->ew.profile_path)
+        return cli_usage_error("estimate", "--dem needs --profile CSV (the "
+                               "finished grade along the road)");
     return EXIT_OK;
+}
+
+/* Earthwork under the road surfaces: the road formation from the profile,
+ * minus the pavement depth of the default template, over the surface
+ * corridors; the result becomes the BOQ's "earthwork" section. */
+static gk_status_t add_earthwork(cli_t *cli, estimate_args_t *a,
+                                 const gk_layer_t *roads,
+                                 const gk_layer_t *surface, gk_boq_t *boq)
+{
+    gk_context_t *ctx = cli->ctx;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/materials.json", a->est.data_dir);
+    gk_catalog_t *cat = NULL;
+    gk_template_t *tpl = NULL;
+    earthwork_t e = {0};
+    gk_volume_result_t r = {0};
+    gk_status_t st = gk_catalog_load(ctx, path, &cat);
+    if (st == GK_OK)
+        st = gk_template_load(ctx, a->est.template_name
+                                       ? a->est.template_name
+                                       : "rigid_jalan_lingkungan",
+                              a->est.data_dir, cat, &tpl);
+    if (st == GK_OK)
+        st = earthwork_prepare(cli, &a->ew, tpl, &e);
+    if (st == GK_OK)
+        st = earthwork_run(cli, &e, surface, roads, &r);
+    struct {
+        const char *key;
+        double value;
+        const char *unit;
+    } rows[] = {
+        {"method", NAN, r.method},
+        {"cut_m3", r.cut_m3, "m3"},
+        {"fill_m3", r.fill_m3, "m3"},
+        {"net_m3", r.net_m3, "m3"},
+        {"area_m2", r.area_m2, "m2"},
+        {"nodata_area_m2", r.nodata_area_m2, "m2"},
+        {"cut_loose_m3", r.cut_loose_m3, "m3"},
+        {"fill_bank_m3", r.fill_bank_m3, "m3"},
+        {"fill_loose_m3", r.fill_loose_m3, "m3"},
+        {"spoil_loads", ceil(r.cut_loose_m3 / a->truck_m3 - 1e-9), "loads"},
+        {"fill_loads", ceil(r.fill_loose_m3 / a->truck_m3 - 1e-9), "loads"},
+    };
+    for (size_t i = 0; st == GK_OK && i < sizeof rows / sizeof rows[0]; i++)
+        st = isnan(rows[i].value)
+                 ? gk_boq_add_text(ctx, boq, "earthwork", rows[i].key,
+                                   rows[i].unit)
+                 : gk_boq_add_value(ctx, boq, "earthwork", rows[i].key,
+                                    rows[i].value, rows[i].unit);
+    gk_volume_result_free(&r);
+    earthwork_free(&e);
+    gk_template_free(tpl);
+    gk_catalog_free(cat);
+    return st;
 }
 
 /* Everything that can fail before the report: read, estimate, price. */
@@ -175,7 +282,10 @@ static gk_status_t run(cli_t *cli, estimate_args_t *a, gk_layer_t **roads,
     a->est.width_table = wt;
     if (st == GK_OK)
         st = gk_estimate_roads(ctx, *roads, &a->est, boq,
-                               a->corridors ? surface : NULL);
+                               a->corridors || a->ew.dem_path ? surface
+                                                              : NULL);
+    if (st == GK_OK && a->ew.dem_path)
+        st = add_earthwork(cli, a, *roads, *surface, *boq);
     if (st == GK_OK && prices)
         st = gk_boq_apply_prices(ctx, *boq, prices);
     if (st == GK_OK && a->corridors)

@@ -2,6 +2,7 @@
 GeoTIFFs, ROADS.md's earthwork example (e) through a road profile, the real
 SRTM DEM, and bad inputs."""
 import json
+import math
 
 import numpy as np
 import pytest
@@ -192,3 +193,37 @@ def test_bad_inputs(geokota, tmp_path):
                 "--level", "1")
     assert r.code == 1 and "missing.tif" in r.err
     assert geokota("volume", "--help").out.startswith("usage: geokota volume")
+
+
+def test_estimate_with_dem(geokota, tmp_path):
+    # ROADS.md 5(e) through the estimate: the road's surface corridor is the
+    # region, the rigid template's 0.30 m depth sets the formation.
+    dem = plane_dem(tmp_path, 10.0 + 0.02 * 100, 0.02, 0.0, "road.tif")
+    from osgeo import ogr
+    gpkg = str(tmp_path / "road.gpkg")
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(gpkg)
+    srs = osr.SpatialReference()
+    srs.ImportFromProj4(LOCAL)
+    lyr = ds.CreateLayer("road", srs, ogr.wkbLineString)
+    lyr.CreateField(ogr.FieldDefn("width", ogr.OFTReal))
+    f = ogr.Feature(lyr.GetLayerDefn())
+    f.SetField("width", 6.0)
+    f.SetGeometry(ogr.CreateGeometryFromWkt("LINESTRING (-100 0, 100 0)"))
+    lyr.CreateFeature(f)
+    ds = None
+    profile = tmp_path / "profile.csv"
+    profile.write_text("station,elevation\n0,11.30\n200,11.30\n")
+    r = geokota("estimate", "--format", "json", "--dem", dem, "--profile",
+                profile, "--camber", "0", "--volume-method", "tin",
+                "--swell", "1.25", "--shrink", "0.9", gpkg)
+    assert r.code == 0, r.err
+    doc = r.json()
+    rows = {row["key"]: row["value"] for s in doc["sections"]
+            if s["name"] == "earthwork" for row in s["rows"]}
+    assert rows["cut_m3"] == pytest.approx(1350, rel=1e-6)
+    assert rows["fill_m3"] == pytest.approx(150, rel=1e-6)
+    assert rows["cut_loose_m3"] == pytest.approx(1350 * 1.25, rel=1e-6)
+    assert rows["spoil_loads"] == math.ceil(1350 * 1.25 / 6)
+    assert rows["fill_loads"] == math.ceil(150 / 0.9 * 1.25 / 6)
+    bad = geokota("estimate", "--dem", dem, gpkg)
+    assert bad.code == 2 and "--profile" in bad.err
