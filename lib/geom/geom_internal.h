@@ -45,4 +45,13 @@ bool gk_geomcol_append_view(gk_geomcol_t *c, const gk_geoms_t *g);
 /* Bounding box of feature i (NaN box for an empty feature). */
 gk_box_t gk_geoms_feature_box(const gk_geoms_t *g, size_t i);
 
+/* Parse one WKB geometry from `wkb` (at most `len` bytes) and append it as
+ * one feature (NONE for a NULL `wkb` or an empty geometry). *consumed
+ * receives the bytes read, so callers with padded buffers (numpy 'S' arrays)
+ * can check what follows. `index` names the geometry in messages. On error
+ * nothing is appended. See wkb.c. */
+gk_status_t gk_wkb_append(gk_context_t *ctx, gk_geomcol_t *col,
+                          const uint8_t *wkb, size_t len, size_t index,
+                          size_t *consumed);
+
 #endif /* GK_GEOM_INTERNAL_H */
