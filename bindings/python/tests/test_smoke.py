@@ -1,0 +1,5 @@
+import geokota
+
+
+def test_import():
+    assert geokota.__version__
