@@ -94,8 +94,9 @@ typedef struct gk_geomcol gk_geomcol_t;
  * MultiLineString and MultiPolygon, 2D, Z (ISO 1000+ codes or the EWKB Z
  * flag), M and ZM (M values are dropped); an EWKB SRID is skipped. Z values
  * are kept (the collection's z array then covers every vertex, NaN where a
- * geometry had none). Empty geometries (no vertices, or a point written as
- * NaN, NaN) and NULL buffers become GK_GEOM_NONE features with no parts;
+ * geometry had none). Empty geometries (no vertices, a point written as
+ * NaN, NaN, or an empty GeometryCollection) and NULL buffers become
+ * GK_GEOM_NONE features with no parts;
  * empty members of a Multi* are dropped. Coordinates are copied as read:
  * NaN or infinite values are left for gk_measure_geoms() to report.
  *
@@ -114,7 +115,8 @@ typedef struct gk_geomcol gk_geomcol_t;
  *         n > 0; GK_ERR_INPUT_INVALID for malformed WKB (truncated, bad
  *         byte-order mark, unknown type, Multi* member of the wrong type,
  *         trailing bytes), the message naming the geometry and byte offset;
- *         GK_ERR_UNSUPPORTED for GeometryCollection and curved types;
+ *         GK_ERR_UNSUPPORTED for a non-empty GeometryCollection and curved
+ *         types;
  *         GK_ERR_NOMEM.
  * @since 0.1
  */

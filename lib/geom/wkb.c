@@ -105,6 +105,14 @@ static const char *type_name(uint32_t t)
     return t < sizeof names / sizeof names[0] ? names[t] : "unknown";
 }
 
+static gk_status_t unsupported(cursor_t *c, uint32_t t)
+{
+    return gk_error(c->ctx, GK_ERR_UNSUPPORTED,
+                    "geometry %zu: %s is not supported (only Point, "
+                    "LineString, Polygon and their Multi types)",
+                    c->index, type_name(t));
+}
+
 static gk_status_t get_header(cursor_t *c, header_t *h)
 {
     if (!have(c, 5))
@@ -132,11 +140,8 @@ static gk_status_t get_header(cursor_t *c, header_t *h)
     h->z = h->z || iso == 1 || iso == 3;
     h->m = h->m || iso == 2 || iso == 3;
     h->type = t;
-    if (t >= 7)
-        return gk_error(c->ctx, GK_ERR_UNSUPPORTED,
-                        "geometry %zu: %s is not supported (only Point, "
-                        "LineString, Polygon and their Multi types)",
-                        c->index, type_name(t));
+    if (t > 7) /* GeometryCollection: see get_geometry() */
+        return unsupported(c, t);
     if (srid) {
         if (!have(c, 4))
             return truncated(c, 4);
@@ -232,6 +237,17 @@ static gk_status_t get_geometry(cursor_t *c, gk_geomcol_t *col)
     gk_status_t st = get_header(c, &h);
     if (st != GK_OK)
         return st;
+    if (h.type == 7) {
+        /* An empty collection is just an empty geometry (Shapely 1.8
+         * writes Polygon() that way); members would need a nested layout
+         * geokota does not have. */
+        uint32_t n;
+        if ((st = get_count(c, h.big, 9, "members", &n)) != GK_OK)
+            return st;
+        if (n > 0)
+            return unsupported(c, h.type);
+        return gk_geomcol_begin_geom(col, GK_GEOM_NONE) ? GK_OK : nomem(c);
+    }
     if (!gk_geomcol_begin_geom(col, (gk_geom_type_t)h.type))
         return nomem(c);
     size_t verts0 = col->nverts;

@@ -142,6 +142,14 @@ static void test_multi_and_empty(gk_context_t *ctx)
     a.n += m.n;
     hdr(&a, 3);
     u32(&a, 0);
+    buf_t gc = {0}; /* GEOMETRYCOLLECTION EMPTY (Shapely 1.8's Polygon()) */
+    hdr(&gc, 7);
+    u32(&gc, 0);
+    gk_status_t gst;
+    gk_geomcol_t *gcc = parse1(ctx, &gc, &gst);
+    ok(gst == GK_OK && gcc && gk_geomcol_geoms(gcc).types[0] == GK_GEOM_NONE,
+       "empty GeometryCollection is NONE");
+    gk_geomcol_free(gcc);
     buf_t e = {0}; /* POINT EMPTY as GEOS writes it */
     hdr(&e, 1);
     f64(&e, NAN);
@@ -208,7 +216,10 @@ static void test_bad_input(gk_context_t *ctx)
 {
     buf_t w = {0};
     hdr(&w, 7);
-    u32(&w, 0);
+    u32(&w, 1);
+    hdr(&w, 1);
+    f64(&w, 1);
+    f64(&w, 2);
     expect_error(ctx, &w, GK_ERR_UNSUPPORTED, "GeometryCollection is not "
                  "supported", "GeometryCollection refused");
     w = (buf_t){0};

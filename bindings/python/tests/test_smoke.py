@@ -1,5 +1,0 @@
-import geokota
-
-
-def test_import():
-    assert geokota.__version__
