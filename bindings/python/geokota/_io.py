@@ -22,7 +22,7 @@ class Layer:
     arrays of str/None; an integer column with nulls becomes float64),
     ``fids`` (the source's feature ids), ``crs`` (authority code such as
     ``"EPSG:4326"``, or WKT, or None when the source has none), ``crs_name``,
-    ``name`` and ``source``.
+    ``name`` and ``source``. Features without geometry measure as NaN.
     """
 
     def __init__(self, d: Dict[str, Any]) -> None:
@@ -31,7 +31,12 @@ class Layer:
         self.crs: Optional[str] = d["crs"]
         self.crs_name: Optional[str] = d["crs_name"]
         self.fids: np.ndarray = d["fids"]
-        self.geometry: Geometries = Geometries._trusted(d["geoms"])
+        flat = d["geoms"]
+        # Null and empty geometries (the reader cannot tell them apart) are
+        # missing values: NaN measurements, None as WKB, as in the CLI.
+        none = flat[0] == 0
+        flat = flat[:6] + ((none if none.any() else None),)
+        self.geometry: Geometries = Geometries._trusted(flat)
         self.attributes: Dict[str, np.ndarray] = d["fields"]
 
     def __len__(self) -> int:
