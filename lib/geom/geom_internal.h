@@ -32,6 +32,9 @@ bool gk_geomcol_begin_part(gk_geomcol_t *c);
 bool gk_geomcol_begin_ring(gk_geomcol_t *c);
 bool gk_geomcol_add_xy(gk_geomcol_t *c, double x, double y);
 bool gk_geomcol_add_xyz(gk_geomcol_t *c, double x, double y, double z);
+/* Make room for `more` vertices beyond the current count (one allocation
+ * instead of repeated doubling when the total is known or bounded). */
+bool gk_geomcol_reserve_verts(gk_geomcol_t *c, size_t more);
 
 /* Drop the geometry being built (after a failure to read it). */
 void gk_geomcol_abort_geom(gk_geomcol_t *c);

@@ -76,6 +76,24 @@ static double get_f64(cursor_t *c, bool big)
     return d;
 }
 
+static bool host_little(void)
+{
+    const uint16_t one = 1;
+    uint8_t b;
+    memcpy(&b, &one, 1);
+    return b == 1;
+}
+
+static double swap_f64(double d)
+{
+    uint64_t u, r = 0;
+    memcpy(&u, &d, 8);
+    for (int k = 0; k < 8; k++)
+        r |= ((u >> (8 * k)) & 0xffu) << (8 * (7 - k));
+    memcpy(&d, &r, 8);
+    return d;
+}
+
 /* Read a count and check that `count` items of at least `min_size` bytes
  * each fit in what is left. */
 static gk_status_t get_count(cursor_t *c, bool big, size_t min_size,
@@ -159,6 +177,22 @@ static gk_status_t nomem(cursor_t *c)
 static gk_status_t get_points(cursor_t *c, const header_t *h, uint32_t n,
                               gk_geomcol_t *col)
 {
+    if (!gk_geomcol_reserve_verts(col, n))
+        return nomem(c);
+    if (!h->z && !h->m && !col->z && !h->big && n > 0) {
+        /* The common case (2D little-endian into a 2D collection): the
+         * WKB points are already the interleaved xy layout on this
+         * little-endian machine or get swapped below; one copy. */
+        double *dst = col->xy + 2 * col->nverts;
+        memcpy(dst, c->p + c->pos, 16 * (size_t)n);
+        if (!host_little()) /* big-endian host: swap each double */
+            for (size_t k = 0; k < 2 * (size_t)n; k++)
+                dst[k] = swap_f64(dst[k]);
+        c->pos += 16 * (size_t)n;
+        col->nverts += n;
+        col->ring_off[col->nrings] = (int64_t)col->nverts;
+        return GK_OK;
+    }
     for (uint32_t k = 0; k < n; k++) {
         double x = get_f64(c, h->big), y = get_f64(c, h->big);
         bool okv;
@@ -320,6 +354,15 @@ gk_status_t gk_geomcol_from_wkb(gk_context_t *ctx, const uint8_t *const *wkb,
         return gk_error_nomem(ctx, "WKB geometries");
     }
     gk_geomcol_abort_geom(col);
+    /* A vertex takes at least 16 bytes of WKB: reserving input / 16
+     * vertices once avoids every regrowth copy. */
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += wkb[i] ? len[i] / 16 : 0;
+    if (!gk_geomcol_reserve_verts(col, total)) {
+        gk_geomcol_free(col);
+        return gk_error_nomem(ctx, "WKB geometries");
+    }
     for (size_t i = 0; i < n; i++) {
         size_t used;
         gk_status_t st = gk_wkb_append(ctx, col, wkb[i], len[i], i, &used);

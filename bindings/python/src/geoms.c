@@ -146,6 +146,11 @@ static gk_status_t parse_all(gk_context_t *ctx, gk_geomcol_t *col,
                              const uint8_t *const *ptr, const size_t *len,
                              size_t n, bool padded)
 {
+    size_t total = 0; /* see gk_geomcol_from_wkb: one allocation */
+    for (size_t i = 0; i < n; i++)
+        total += ptr[i] ? len[i] / 16 : 0;
+    if (!gk_geomcol_reserve_verts(col, total))
+        return gk_error_nomem(ctx, "WKB geometries");
     for (size_t i = 0; i < n; i++) {
         size_t used;
         gk_status_t st = gk_wkb_append(ctx, col, ptr[i], len[i], i, &used);
