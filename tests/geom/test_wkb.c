@@ -202,6 +202,40 @@ static void test_multi_and_empty(gk_context_t *ctx)
     gk_geomcol_free(c);
 }
 
+static void test_mixed_dimensions(gk_context_t *ctx)
+{
+    /* 2D, then Z (the z array appears), then 2D again (z = NaN) */
+    buf_t a = {0}, b = {0}, c = {.big = true};
+    hdr(&a, 2);
+    u32(&a, 2);
+    for (int k = 0; k < 4; k++)
+        f64(&a, k + 0.5);
+    hdr(&b, 1002);
+    u32(&b, 1);
+    f64(&b, 7);
+    f64(&b, 8);
+    f64(&b, 9);
+    hdr(&c, 2);
+    u32(&c, 2);
+    for (int k = 0; k < 4; k++)
+        f64(&c, -k - 0.25);
+    const uint8_t *ptr[] = {a.b, b.b, c.b};
+    size_t len[] = {a.n, b.n, c.n};
+    gk_geomcol_t *col = NULL;
+    if (!ok(gk_geomcol_from_wkb(ctx, ptr, len, 3, &col) == GK_OK,
+            "2D, Z and big-endian 2D lines in one collection"))
+        return;
+    gk_geoms_t g = gk_geomcol_geoms(col);
+    double want_xy[] = {0.5, 1.5, 2.5, 3.5, 7, 8, -0.25, -1.25, -2.25, -3.25};
+    ok(gk_geoms_num_vertices(&g) == 5 &&
+           memcmp(g.xy, want_xy, sizeof want_xy) == 0,
+       "coordinates exact across the fast and per-vertex paths");
+    ok(g.z && isnan(g.z[0]) && isnan(g.z[1]) && g.z[2] == 9 &&
+           isnan(g.z[3]) && isnan(g.z[4]),
+       "z is 9 for the Z vertex and NaN for the 2D ones");
+    gk_geomcol_free(col);
+}
+
 static void expect_error(gk_context_t *ctx, const buf_t *w, gk_status_t code,
                          const char *msg, const char *name)
 {
@@ -342,6 +376,7 @@ int main(void)
     test_polygon_orders(ctx);
     test_dimensions(ctx);
     test_multi_and_empty(ctx);
+    test_mixed_dimensions(ctx);
     test_bad_input(ctx);
     test_check(ctx);
     gk_context_free(ctx);
