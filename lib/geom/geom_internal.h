@@ -32,6 +32,9 @@ bool gk_geomcol_begin_part(gk_geomcol_t *c);
 bool gk_geomcol_begin_ring(gk_geomcol_t *c);
 bool gk_geomcol_add_xy(gk_geomcol_t *c, double x, double y);
 bool gk_geomcol_add_xyz(gk_geomcol_t *c, double x, double y, double z);
+/* Make room for `more` vertices beyond the current count (one allocation
+ * instead of repeated doubling when the total is known or bounded). */
+bool gk_geomcol_reserve_verts(gk_geomcol_t *c, size_t more);
 
 /* Drop the geometry being built (after a failure to read it). */
 void gk_geomcol_abort_geom(gk_geomcol_t *c);
@@ -44,5 +47,14 @@ bool gk_geomcol_append_view(gk_geomcol_t *c, const gk_geoms_t *g);
 
 /* Bounding box of feature i (NaN box for an empty feature). */
 gk_box_t gk_geoms_feature_box(const gk_geoms_t *g, size_t i);
+
+/* Parse one WKB geometry from `wkb` (at most `len` bytes) and append it as
+ * one feature (NONE for a NULL `wkb` or an empty geometry). *consumed
+ * receives the bytes read, so callers with padded buffers (numpy 'S' arrays)
+ * can check what follows. `index` names the geometry in messages. On error
+ * nothing is appended. See wkb.c. */
+gk_status_t gk_wkb_append(gk_context_t *ctx, gk_geomcol_t *col,
+                          const uint8_t *wkb, size_t len, size_t index,
+                          size_t *consumed);
 
 #endif /* GK_GEOM_INTERNAL_H */

@@ -134,6 +134,23 @@ static bool add_vertex(gk_geomcol_t *c, double x, double y, double z,
     return true;
 }
 
+bool gk_geomcol_reserve_verts(gk_geomcol_t *c, size_t more)
+{
+    if (more > (SIZE_MAX / 2 - 1) / sizeof(double) - c->nverts)
+        return false;
+    size_t cap = c->cap_verts;
+    if (!grow((void **)&c->xy, &cap, 2 * (c->nverts + more), sizeof(double)))
+        return false;
+    if (c->z && cap != c->cap_verts) {
+        double *nz = gk_realloc_array(c->z, cap / 2 + 1, sizeof(double));
+        if (!nz)
+            return false;
+        c->z = nz;
+    }
+    c->cap_verts = cap;
+    return true;
+}
+
 bool gk_geomcol_add_xy(gk_geomcol_t *c, double x, double y)
 {
     return add_vertex(c, x, y, NAN, false);

@@ -74,11 +74,16 @@ gk_status_t gk_measure_geoms(gk_context_t *ctx, const gk_geoms_t *g,
             for (int64_t r = g->part_off[p]; r < g->part_off[p + 1]; r++) {
                 const double *xy = g->xy + 2 * g->ring_off[r];
                 size_t n = (size_t)(g->ring_off[r + 1] - g->ring_off[r]);
-                if (t == GK_GEOM_POLYGON) {
+                /* Only what the caller asked for: an area-only call on
+                 * small parcels would otherwise spend half its time on
+                 * perimeters nobody reads. */
+                if (t == GK_GEOM_POLYGON && area_m2) {
                     double a = geodesic ? gk_ring_area_geodesic(geo, xy, n)
                                         : gk_ring_area_planar(xy, n);
                     /* the first ring of a part is its exterior */
                     area += r == g->part_off[p] ? fabs(a) : -fabs(a);
+                }
+                if (t == GK_GEOM_POLYGON && perimeter_m) {
                     size_t m = n;
                     double l;
                     if (m >= 2 && gk_ring_open_count(xy, m) == m) {
@@ -94,7 +99,7 @@ gk_status_t gk_measure_geoms(gk_context_t *ctx, const gk_geoms_t *g,
                     l += geodesic ? gk_line_length_geodesic(geo, xy, m)
                                   : gk_line_length_planar(xy, m);
                     perim += l;
-                } else if (t == GK_GEOM_LINESTRING) {
+                } else if (t == GK_GEOM_LINESTRING && length_m) {
                     len += geodesic ? gk_line_length_geodesic(geo, xy, n)
                                     : gk_line_length_planar(xy, n);
                 }
