@@ -88,6 +88,7 @@ const char *cli_data_dir(const char *given);
 
 /* The subcommands. */
 int cmd_estimate(int argc, char **argv);
+int cmd_index(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
 int cmd_templates(int argc, char **argv);

@@ -17,6 +17,7 @@ static const command_t commands[] = {
     {"estimate", cmd_estimate, "bill of quantities to build roads from centerlines"},
     {"templates", cmd_templates, "list the pavement templates, or show one"},
     {"volume", cmd_volume, "cut and fill volumes from a DEM against a design surface"},
+    {"index", cmd_index, "build, query and describe .gkidx spatial indexes"},
     {"info", cmd_info, "describe a vector file: layers, counts, types, CRS, extent"},
     {"measure", cmd_measure, "area, perimeter and length per feature, and totals"},
 };
