@@ -140,7 +140,6 @@ gk_status_t gk_rtree_gather(gk_context_t *ctx, const gk_rtree_t *t,
         const gk_pack_t *p = t->parts[i];
         for (size_t j = 0; p->nlevels && j < p->count[0]; j++) {
             const double *nd = gk_pack_node(p, 0, j);
-            const int64_t *ni = gk_pack_leaf_ids(p, j);
             size_t m = p->n - j * p->B < p->B ? p->n - j * p->B : p->B;
             for (size_t s = 0; s < m; s++) {
                 gk_box_t b = {nd[s], nd[p->B + s], nd[2 * p->B + s],
@@ -148,7 +147,7 @@ gk_status_t gk_rtree_gather(gk_context_t *ctx, const gk_rtree_t *t,
                 if (!(b.xmin <= b.xmax) || k == total)
                     continue; /* removed (blanked) */
                 bx[k] = b;
-                id[k++] = ni[s];
+                id[k++] = gk_pack_id(p, nd, (uint32_t)s);
             }
         }
     }

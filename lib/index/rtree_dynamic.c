@@ -116,11 +116,11 @@ static bool find_in_pack(const gk_pack_t *p, int64_t id, gk_box_t box,
         size_t j = (size_t)(e >> 5);
         uint64_t m = gk_pack_mask_box(p, l, j, box);
         if (l == 0) {
-            const int64_t *ids = gk_pack_leaf_ids(p, j);
+            const double *nd = gk_pack_node(p, 0, j);
             while (m) {
                 uint32_t s = (uint32_t)__builtin_ctzll(m);
                 m &= m - 1;
-                if (ids[s] == id) {
+                if (gk_pack_id(p, nd, s) == id) {
                     *leaf = j;
                     *slot = s;
                     return true;
@@ -142,11 +142,13 @@ static gk_status_t make_owned(gk_context_t *ctx, gk_pack_t *p)
 {
     if (p->owned)
         return GK_OK;
-    unsigned char *d = aligned_alloc(64, (p->bytes + 63) & ~(size_t)63);
+    size_t len;
+    unsigned char *d = gk_index_alloc(p->bytes, &len);
     if (!d)
         return gk_error_nomem(ctx, "a copy of a mapped R-tree");
     memcpy(d, p->data, p->bytes);
     p->data = d;
+    p->alloc_len = len;
     p->owned = true;
     return GK_OK;
 }
@@ -178,7 +180,8 @@ gk_status_t gk_rtree_remove(gk_context_t *ctx, gk_rtree_t *tree, int64_t id,
         if (st)
             return st;
         release_map(tree);
-        double *nd = (double *)(void *)(p->data + leaf * 40 * (size_t)p->B);
+        double *nd = (double *)(void *)(p->data +
+                                        leaf * (32 + p->idw) * (size_t)p->B);
         gk_box_t e = gk_box_empty();
         nd[s] = e.xmin;
         nd[p->B + s] = e.ymin;

@@ -113,8 +113,7 @@ static bool join_packs(const gk_pack_t *A, const gk_pack_t *Bp, work_t *w,
         pair_t p = w->v[--w->n];
         if (p.la == 0 && p.lb == 0) {
             const double *na = gk_pack_node(A, 0, p.ja);
-            const int64_t *ia = gk_pack_leaf_ids(A, p.ja);
-            const int64_t *ib = gk_pack_leaf_ids(Bp, p.jb);
+            const double *nb = gk_pack_node(Bp, 0, p.jb);
             uint64_t ma = gk_pack_mask_box(A, 0, p.ja, p.bb);
             while (ma) {
                 uint32_t s = (uint32_t)__builtin_ctzll(ma);
@@ -124,7 +123,7 @@ static bool join_packs(const gk_pack_t *A, const gk_pack_t *Bp, work_t *w,
                 while (mb) {
                     uint32_t t = (uint32_t)__builtin_ctzll(mb);
                     mb &= mb - 1;
-                    if (!emit(o, ia[s], ib[t]))
+                    if (!emit(o, gk_pack_id(A, na, s), gk_pack_id(Bp, nb, t)))
                         return false;
                 }
             }

@@ -16,6 +16,10 @@
  * true distance (a geometry lies inside its box), so pruning on box
  * distances stays exact and only leaf items within the bound are measured.
  */
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
 #include "index_internal.h"
 
 typedef struct knn {
@@ -96,13 +100,32 @@ static void consider(knn_t *s, gk_box_t b, int64_t id)
     offer(s, d, id);
 }
 
+/* Box distance from q to every slot of a node (same arithmetic as
+ * gk_box_gap, two slots per SSE2 instruction). */
 static void node_dists(const double *nd, uint32_t B, gk_box_t q, double *out)
 {
-    for (uint32_t i = 0; i < B; i++) {
-        double dx = fmax(fmax(nd[i] - q.xmax, q.xmin - nd[2 * B + i]), 0.0);
-        double dy = fmax(fmax(nd[B + i] - q.ymax, q.ymin - nd[3 * B + i]), 0.0);
-        out[i] = sqrt(dx * dx + dy * dy);
+#if defined(__SSE2__)
+    __m128d x1 = _mm_set1_pd(q.xmax), y1 = _mm_set1_pd(q.ymax);
+    __m128d x0 = _mm_set1_pd(q.xmin), y0 = _mm_set1_pd(q.ymin);
+    __m128d zero = _mm_setzero_pd();
+    for (uint32_t i = 0; i < B; i += 2) {
+        __m128d dx = _mm_max_pd(
+            _mm_max_pd(_mm_sub_pd(_mm_loadu_pd(nd + i), x1),
+                       _mm_sub_pd(x0, _mm_loadu_pd(nd + 2 * B + i))),
+            zero);
+        __m128d dy = _mm_max_pd(
+            _mm_max_pd(_mm_sub_pd(_mm_loadu_pd(nd + B + i), y1),
+                       _mm_sub_pd(y0, _mm_loadu_pd(nd + 3 * B + i))),
+            zero);
+        _mm_storeu_pd(out + i, _mm_sqrt_pd(_mm_add_pd(_mm_mul_pd(dx, dx),
+                                                      _mm_mul_pd(dy, dy))));
     }
+#else
+    for (uint32_t i = 0; i < B; i++) {
+        gk_box_t b = {nd[i], nd[B + i], nd[2 * B + i], nd[3 * B + i]};
+        out[i] = gk_box_gap(b, q);
+    }
+#endif
 }
 
 static size_t valid_slots(const gk_pack_t *p, uint32_t l, size_t j)
@@ -120,16 +143,16 @@ static void visit(knn_t *s, const gk_pack_t *p, uint32_t l, size_t j)
     double dist[GK_RTREE_MAX_NODE];
     node_dists(nd, B, s->q, dist);
     if (l == 0) {
-        const int64_t *ids = (const int64_t *)(const void *)(nd + 4 * B);
         for (size_t i = 0; i < m; i++) {
             if (!(dist[i] <= bound(s)) || dist[i] == INFINITY)
                 continue;
             gk_box_t b = {nd[i], nd[B + i], nd[2 * B + i], nd[3 * B + i]};
+            int64_t id = gk_pack_id(p, nd, (uint32_t)i);
             if (!s->fn) {
-                offer(s, dist[i], ids[i]);
+                offer(s, dist[i], id);
                 continue;
             }
-            consider(s, b, ids[i]);
+            consider(s, b, id);
         }
         return;
     }
@@ -151,10 +174,86 @@ static void visit(knn_t *s, const gk_pack_t *p, uint32_t l, size_t j)
         cd[k] = d;
         cs[k] = (uint32_t)i;
     }
+    /* the nearest two children are almost always entered */
+    for (size_t c = 0; c < nc && c < 2; c++)
+        gk_pack_prefetch(p, l - 1, j * B + cs[c]);
     for (size_t c = 0; c < nc; c++) {
         if (!(cd[c] <= bound(s)))
             break;
+        if (c + 2 < nc)
+            gk_pack_prefetch(p, l - 1, j * B + cs[c + 2]);
         visit(s, p, l - 1, j * B + cs[c]);
+    }
+}
+
+/* Best-first search over one part: a min-queue of (box distance, node) on
+ * the stack; a node is expanded only when no queued node is nearer, so
+ * exactly the nodes with box distance <= the final k-th distance are
+ * read. Should the queue fill (a huge k), the overflowing child is
+ * searched depth-first at once instead, which stays exact. */
+typedef struct qent {
+    double d;
+    uint64_t e; /* j << 5 | level */
+} qent_t;
+
+#define QCAP 1024
+
+static void best_first(knn_t *s, const gk_pack_t *p)
+{
+    qent_t q[QCAP];
+    size_t qn = 0;
+    const uint32_t B = p->B;
+    q[qn++] = (qent_t){0.0, (uint64_t)(p->nlevels - 1)};
+    while (qn) {
+        qent_t top = q[0];
+        /* pop the minimum (binary heap) */
+        qent_t last = q[--qn];
+        size_t i = 0;
+        for (;;) {
+            size_t c = 2 * i + 1;
+            if (c >= qn)
+                break;
+            if (c + 1 < qn && q[c + 1].d < q[c].d)
+                c++;
+            if (!(q[c].d < last.d))
+                break;
+            q[i] = q[c];
+            i = c;
+        }
+        if (qn)
+            q[i] = last;
+        if (qn)
+            gk_pack_prefetch(p, (uint32_t)(q[0].e & 31), (size_t)(q[0].e >> 5));
+        if (!(top.d <= bound(s)))
+            break;
+        uint32_t l = (uint32_t)(top.e & 31);
+        size_t j = (size_t)(top.e >> 5);
+        if (l == 0) {
+            visit(s, p, 0, j);
+            continue;
+        }
+        const double *nd = gk_pack_node(p, l, j);
+        size_t m = valid_slots(p, l, j);
+        double dist[GK_RTREE_MAX_NODE];
+        node_dists(nd, B, s->q, dist);
+        for (size_t k = 0; k < m; k++) {
+            double d = dist[k];
+            if (!(d <= bound(s)) || d == INFINITY)
+                continue;
+            size_t child = j * B + k;
+            if (qn == QCAP) {
+                visit(s, p, l - 1, child);
+                continue;
+            }
+            size_t c = qn++;
+            while (c > 0 && d < q[(c - 1) / 2].d) {
+                q[c] = q[(c - 1) / 2];
+                c = (c - 1) / 2;
+            }
+            q[c] = (qent_t){d, (uint64_t)child << 5 | (l - 1)};
+        }
+        if (qn)
+            gk_pack_prefetch(p, (uint32_t)(q[0].e & 31), (size_t)(q[0].e >> 5));
     }
 }
 
@@ -176,7 +275,7 @@ size_t gk_rtree_nearest(const gk_rtree_t *tree, gk_box_t q, size_t k,
     for (size_t i = 0; i < tree->nparts; i++) {
         const gk_pack_t *p = tree->parts[i];
         if (p->nlevels)
-            visit(&s, p, p->nlevels - 1, 0);
+            best_first(&s, p);
     }
     for (size_t i = 0; i < tree->nbuf; i++)
         consider(&s, tree->buf_box[i], tree->buf_id[i]);

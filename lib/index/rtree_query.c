@@ -190,11 +190,10 @@ walk(const gk_pack_t *p, int mode, gk_box_t q, double d, sink_t *s)
                                       : mask_within(nd, B, q, d);
         m &= valid_mask(p, l, j);
         if (l == 0) {
-            const int64_t *ids = (const int64_t *)(const void *)(nd + 4 * B);
             while (m) {
                 uint32_t slot = (uint32_t)__builtin_ctzll(m);
                 m &= m - 1;
-                sink_emit(s, ids[slot], nd, B, slot);
+                sink_emit(s, gk_pack_id(p, nd, slot), nd, B, slot);
                 if (s->stopped)
                     return;
             }
@@ -202,6 +201,7 @@ walk(const gk_pack_t *p, int mode, gk_box_t q, double d, sink_t *s)
             while (m) {
                 uint32_t slot = 63u - (uint32_t)__builtin_clzll(m);
                 m &= ~((uint64_t)1 << slot);
+                gk_pack_prefetch(p, l - 1, j * B + slot);
                 stack[sp++] = (uint64_t)(j * B + slot) << 5 | (l - 1);
             }
         }
