@@ -5,6 +5,8 @@
  * degenerate sizes (0, 1, B, B + 1), one configuration of 1,000,000 boxes,
  * the Hilbert curve, CRC-32C, and argument errors.
  */
+#include <pthread.h>
+
 #include "tap.h"
 
 #include "rtree_oracle.h"
@@ -332,6 +334,63 @@ static void test_million(void)
     gk_rtree_free(t);
 }
 
+/* Any number of threads may query one tree at once: four threads run the
+ * same window and kNN queries and must each get the single-thread answer. */
+typedef struct par {
+    const gk_rtree_t *t;
+    const gk_box_t *w;
+    const size_t *want;
+    const int64_t *want_knn;
+    int bad;
+} par_t;
+
+static void *par_main(void *arg)
+{
+    par_t *p = arg;
+    int64_t ids[512];
+    double d[5];
+    for (int rep = 0; rep < 20; rep++)
+        for (int q = 0; q < 100; q++) {
+            p->bad += gk_rtree_query_box(p->t, p->w[q], ids, 512) != p->want[q];
+            gk_rtree_nearest(p->t, p->w[q], 5, NULL, ids, d);
+            p->bad += memcmp(ids, p->want_knn + 5 * q, 5 * sizeof *ids) != 0;
+        }
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    size_t n = 50000;
+    gk_box_t *b = malloc(n * sizeof *b);
+    gen_boxes(b, n, DATA_CLUSTERED, 1000, 5, 17);
+    gk_rtree_t *t;
+    gk_rtree_build(NULL, b, NULL, n, NULL, &t);
+    gk_box_t w[100];
+    size_t want[100];
+    int64_t want_knn[500];
+    double d[5];
+    uint64_t s = 8;
+    for (int q = 0; q < 100; q++) {
+        w[q] = rand_window(&s, 1000, 30);
+        want[q] = gk_rtree_query_box(t, w[q], NULL, 0);
+        gk_rtree_nearest(t, w[q], 5, NULL, want_knn + 5 * q, d);
+    }
+    pthread_t th[4];
+    par_t p[4];
+    for (int i = 0; i < 4; i++) {
+        p[i] = (par_t){t, w, want, want_knn, 0};
+        pthread_create(&th[i], NULL, par_main, &p[i]);
+    }
+    int bad = 0;
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        bad += p[i].bad;
+    }
+    ok(bad == 0, "4 threads querying one tree at once get the same answers");
+    gk_rtree_free(t);
+    free(b);
+}
+
 static void test_errors(void)
 {
     gk_context_t *ctx;
@@ -380,6 +439,7 @@ int main(void)
     test_buffers_and_visitors();
     test_knn_callback();
     test_million();
+    test_threads();
     test_errors();
     return done_testing();
 }
