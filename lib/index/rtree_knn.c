@@ -1,20 +1,26 @@
 /*
  * lib/index/rtree_knn.c - k nearest neighbours.
  *
- * Method: branch and bound (Roussopoulos, Kelley and Vincent, "Nearest
- * neighbor queries", SIGMOD 1995) with the candidate list of each node
- * sorted by box distance, so the nearest child is always entered first, as
- * in best-first search, but with no priority queue to allocate: the
- * recursion is at most one frame per level. The k best so far sit in a
- * max-heap ordered by (distance, id) inside the caller's arrays; a subtree
- * is entered only if its box distance is <= the k-th best distance (equal
- * counts: it may hold an item at the same distance with a smaller id), so
- * the answer is exactly the first k items of the list of all items sorted
- * by (distance, id): deterministic, ties broken by id.
+ * Method: best-first search (Hjaltason and Samet, "Distance browsing in
+ * spatial databases", ACM TODS 1999): a min-queue of nodes keyed by box
+ * distance; the nearest queued node is expanded next, so only nodes whose
+ * box distance is <= the final k-th distance are ever read. The queue lives
+ * on the C stack (1024 entries, far more than k = 10..100 needs); should it
+ * fill, the overflowing child is searched at once depth-first, children
+ * nearest first (branch and bound, Roussopoulos, Kelley and Vincent, SIGMOD
+ * 1995), which is also exact. Nothing is allocated.
+ *
+ * Ties and determinism: the k best so far sit in a max-heap ordered by
+ * (distance, id) inside the caller's arrays; a node is entered when its box
+ * distance is <= the k-th best (equal counts: it may hold an item at the
+ * same distance with a smaller id), so the answer is exactly the first k of
+ * all items sorted by (distance, id).
  *
  * With an exact distance callback, the box distance is a lower bound of the
  * true distance (a geometry lies inside its box), so pruning on box
  * distances stays exact and only leaf items within the bound are measured.
+ * Distances are computed as in gk_box_gap() (sqrt(dx*dx + dy*dy), correctly
+ * rounded operations), so they equal a brute-force scan bit for bit.
  */
 #if defined(__SSE2__)
 #include <immintrin.h>
