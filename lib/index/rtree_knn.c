@@ -134,6 +134,47 @@ static void node_dists(const double *nd, uint32_t B, gk_box_t q, double *out)
 #endif
 }
 
+/* Squared box distances (no square root) for ordering and pruning inner
+ * nodes; see bound2() for why pruning on them stays exact. */
+static void node_dists2(const double *nd, uint32_t B, gk_box_t q, double *out)
+{
+#if defined(__SSE2__)
+    __m128d x1 = _mm_set1_pd(q.xmax), y1 = _mm_set1_pd(q.ymax);
+    __m128d x0 = _mm_set1_pd(q.xmin), y0 = _mm_set1_pd(q.ymin);
+    __m128d zero = _mm_setzero_pd();
+    for (uint32_t i = 0; i < B; i += 2) {
+        __m128d dx = _mm_max_pd(
+            _mm_max_pd(_mm_sub_pd(_mm_loadu_pd(nd + i), x1),
+                       _mm_sub_pd(x0, _mm_loadu_pd(nd + 2 * B + i))),
+            zero);
+        __m128d dy = _mm_max_pd(
+            _mm_max_pd(_mm_sub_pd(_mm_loadu_pd(nd + B + i), y1),
+                       _mm_sub_pd(y0, _mm_loadu_pd(nd + 3 * B + i))),
+            zero);
+        _mm_storeu_pd(out + i,
+                      _mm_add_pd(_mm_mul_pd(dx, dx), _mm_mul_pd(dy, dy)));
+    }
+#else
+    for (uint32_t i = 0; i < B; i++) {
+        double dx = gk_max3(nd[i] - q.xmax, q.xmin - nd[2 * B + i], 0.0);
+        double dy = gk_max3(nd[B + i] - q.ymax, q.ymin - nd[3 * B + i], 0.0);
+        out[i] = dx * dx + dy * dy;
+    }
+#endif
+}
+
+/* The bound on squared distances: a node is skipped only when its squared
+ * distance exceeds bound^2 (1 + 2^-50). Every item inside the node has
+ * dx, dy at least the node's (rounding is monotonic), so its squared
+ * distance is at least as large, and the square root of anything above
+ * bound^2 (1 + 2^-50) rounds to more than bound: no item that could enter
+ * the result is skipped. */
+static inline double bound2(const knn_t *s)
+{
+    double b = bound(s);
+    return b * b * (1.0 + 0x1p-50);
+}
+
 static size_t valid_slots(const gk_pack_t *p, uint32_t l, size_t j)
 {
     size_t below = l == 0 ? p->n : p->count[l - 1];
@@ -212,7 +253,7 @@ static void best_first(knn_t *s, const gk_pack_t *p)
     q[qn++] = (qent_t){0.0, (uint64_t)(p->nlevels - 1)};
     while (qn) {
         qent_t top = q[0];
-        /* pop the minimum (binary heap) */
+        /* pop the minimum (binary heap keyed by squared distance) */
         qent_t last = q[--qn];
         size_t i = 0;
         for (;;) {
@@ -228,10 +269,10 @@ static void best_first(knn_t *s, const gk_pack_t *p)
         }
         if (qn)
             q[i] = last;
+        if (!(top.d <= bound2(s)))
+            break;
         if (qn)
             gk_pack_prefetch(p, (uint32_t)(q[0].e & 31), (size_t)(q[0].e >> 5));
-        if (!(top.d <= bound(s)))
-            break;
         uint32_t l = (uint32_t)(top.e & 31);
         size_t j = (size_t)(top.e >> 5);
         if (l == 0) {
@@ -241,14 +282,35 @@ static void best_first(knn_t *s, const gk_pack_t *p)
         const double *nd = gk_pack_node(p, l, j);
         size_t m = valid_slots(p, l, j);
         double dist[GK_RTREE_MAX_NODE];
-        node_dists(nd, B, s->q, dist);
+        node_dists2(nd, B, s->q, dist);
+        double b2 = bound2(s);
+        /* Start fetching the nearest children now, so that their cache
+         * misses overlap: the nearest inner child is nearly always expanded
+         * next, and a k = 10 search reads 3-4 leaves, nearly always among
+         * the 4 nearest children of the first leaf parent. */
+        size_t near[4], nn = 0, want = l == 1 ? 4 : 1;
+        for (size_t k = 0; k < m; k++) {
+            if (!(dist[k] <= b2))
+                continue;
+            size_t at = nn < want ? nn++ : want;
+            while (at > 0 && dist[k] < dist[near[at - 1]]) {
+                if (at < want)
+                    near[at] = near[at - 1];
+                at--;
+            }
+            if (at < want)
+                near[at] = k;
+        }
+        for (size_t k = 0; k < nn; k++)
+            gk_pack_prefetch(p, l - 1, j * B + near[k]);
         for (size_t k = 0; k < m; k++) {
             double d = dist[k];
-            if (!(d <= bound(s)) || d == INFINITY)
+            if (!(d <= b2) || d == INFINITY)
                 continue;
             size_t child = j * B + k;
             if (qn == QCAP) {
                 visit(s, p, l - 1, child);
+                b2 = bound2(s);
                 continue;
             }
             size_t c = qn++;
@@ -258,8 +320,6 @@ static void best_first(knn_t *s, const gk_pack_t *p)
             }
             q[c] = (qent_t){d, (uint64_t)child << 5 | (l - 1)};
         }
-        if (qn)
-            gk_pack_prefetch(p, (uint32_t)(q[0].e & 31), (size_t)(q[0].e >> 5));
     }
 }
 
