@@ -332,6 +332,8 @@ static void *sidx_build(const double *b, size_t n, int node)
     IndexProperty_SetIndexVariant(p, RT_Star);
     IndexProperty_SetIndexCapacity(p, (uint32_t)node);
     IndexProperty_SetLeafCapacity(p, (uint32_t)node);
+    /* the default (32) must be below the capacities */
+    IndexProperty_SetNearMinimumOverlapFactor(p, (uint32_t)node / 2);
     IndexH t;
     if (sidx_stream) {
         sidx_src = b;
@@ -340,6 +342,10 @@ static void *sidx_build(const double *b, size_t n, int node)
         t = Index_CreateWithStream(p, sidx_read);
     } else {
         t = Index_Create(p);
+        if (!t) {
+            fprintf(stderr, "%s\n", Error_GetLastErrorMsg());
+            exit(1);
+        }
         for (size_t i = 0; i < n; i++) {
             double mn[2] = {b[4 * i], b[4 * i + 1]};
             double mx[2] = {b[4 * i + 2], b[4 * i + 3]};
@@ -376,7 +382,12 @@ static void sidx_knn(void *t, const double *p, size_t np, int64_t *res,
         double pt[2] = {p[2 * i], p[2 * i + 1]};
         int64_t *ids = NULL;
         uint64_t c = K;
-        Index_NearestNeighbors_id(t, pt, pt, 2, &ids, &c);
+        if (Index_NearestNeighbors_id(t, pt, pt, 2, &ids, &c) != RT_None ||
+            !ids) {
+            fprintf(stderr, "sidx kNN failed at point %zu: %s\n", i,
+                    Error_GetLastErrorMsg());
+            exit(1);
+        }
         /* ties at the k-th distance may come back as extra items: keep
          * the K nearest (the check only needs their distances) */
         cnt[i] = c < K ? (size_t)c : K;

@@ -55,9 +55,11 @@ struct gk_rtree {
     gk_rtree_method_t method;
     size_t nparts;
     gk_pack_t *parts[GK_RTREE_MAX_PARTS]; /* largest first */
-    /* insert buffer, scanned linearly by queries */
+    /* insert buffer, scanned by queries: chunks of 64 slots in the node
+     * layout (four coordinate rows), so the SIMD node test scans it;
+     * unused slots hold the empty box */
     size_t nbuf;
-    gk_box_t buf_box[GK_RTREE_BUF_CAP];
+    double buf_node[GK_RTREE_BUF_CAP / 64][4 * 64];
     int64_t buf_id[GK_RTREE_BUF_CAP];
     /* a mapping that backs parts[0] (NULL for none) */
     void *map;
@@ -123,6 +125,27 @@ static inline bool gk_box_hits(gk_box_t a, gk_box_t w)
     return a.xmin <= w.xmax && a.ymin <= w.ymax && a.xmax >= w.xmin &&
            a.ymax >= w.ymin;
 }
+
+static inline gk_box_t gk_buf_box(const gk_rtree_t *t, size_t i)
+{
+    const double *c = t->buf_node[i / 64];
+    size_t s = i % 64;
+    gk_box_t b = {c[s], c[64 + s], c[128 + s], c[192 + s]};
+    return b;
+}
+
+static inline void gk_buf_set(gk_rtree_t *t, size_t i, gk_box_t b)
+{
+    double *c = t->buf_node[i / 64];
+    size_t s = i % 64;
+    c[s] = b.xmin;
+    c[64 + s] = b.ymin;
+    c[128 + s] = b.xmax;
+    c[192 + s] = b.ymax;
+}
+
+/* rtree.c: a tree with no parts and an empty buffer */
+gk_rtree_t *gk_rtree_alloc(uint32_t B, gk_rtree_method_t method);
 
 /* rtree_pack.c */
 /* Compute the level layout for n items; false if n or the size overflows. */

@@ -286,15 +286,13 @@ static gk_status_t wrap(gk_context_t *ctx, const char *name,
         get_u32(d + 96) != gk_crc32c(0, d + GKIDX_HEADER, layout.bytes))
         return bad(ctx, name, "data checksum mismatch (corrupt file)");
 
-    gk_rtree_t *t = calloc(1, sizeof *t);
+    gk_rtree_t *t = gk_rtree_alloc(B, (gk_rtree_method_t)method);
     gk_pack_t *p = n ? malloc(sizeof *p) : NULL;
     if (!t || (n && !p)) {
         free(t);
         free(p);
         return gk_error_nomem(ctx, "an R-tree");
     }
-    t->B = B;
-    t->method = (gk_rtree_method_t)method;
     if (p) {
         *p = layout;
         p->data = (unsigned char *)(uintptr_t)(d + GKIDX_HEADER);

@@ -176,14 +176,15 @@ gk_status_t gk_rtree_join(gk_context_t *ctx, const gk_rtree_t *a,
     o.fixed_is_a = true;
     for (size_t i = 0; okay && i < a->nbuf; i++) {
         o.fixed = a->buf_id[i];
-        gk_rtree_visit_box(b, a->buf_box[i], emit_visit, &o);
+        gk_rtree_visit_box(b, gk_buf_box(a, i), emit_visit, &o);
         okay = !o.nomem;
     }
     o.fixed_is_a = false;
     for (size_t k = 0; okay && k < b->nbuf; k++) {
         o.fixed = b->buf_id[k];
         for (size_t i = 0; okay && i < a->nparts; i++) {
-            gk_pack_visit_box(a->parts[i], b->buf_box[k], emit_visit, &o);
+            gk_pack_visit_box(a->parts[i], gk_buf_box(b, k), emit_visit,
+                              &o);
             okay = !o.nomem;
         }
     }

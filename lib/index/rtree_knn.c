@@ -344,7 +344,7 @@ size_t gk_rtree_nearest(const gk_rtree_t *tree, gk_box_t q, size_t k,
             best_first(&s, p);
     }
     for (size_t i = 0; i < tree->nbuf; i++)
-        consider(&s, tree->buf_box[i], tree->buf_id[i]);
+        consider(&s, gk_buf_box(tree, i), tree->buf_id[i]);
     /* heap -> ascending (distance, id) */
     size_t n = s.n;
     for (size_t end = n; end > 1; end--) {
