@@ -43,7 +43,9 @@ void *gk_index_alloc(size_t bytes, size_t *len)
         *len = 0;
         return aligned_alloc(64, need ? need : 64);
     }
-    size_t round = (need + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    /* 4 KiB granularity at the end: the tail below 2 MiB gets small pages,
+     * so the memory used is the tree's size, not rounded up to 2 MiB */
+    size_t round = (need + 4095) & ~(size_t)4095;
     unsigned char *m = mmap(NULL, round + HUGE_PAGE, PROT_READ | PROT_WRITE,
                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED)
