@@ -34,6 +34,9 @@ static inline int ok(int cond, const char *fmt, ...)
     return cond;
 }
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
 static inline void diag(const char *fmt, ...)
 {
     va_list ap;

@@ -28,6 +28,12 @@
 #include "geokota/common.h"
 #include "geokota/version.h"
 #include "geokota/geom.h"
+#include "geokota/crs.h"
+#include "geokota/io.h"
+#include "geokota/measure.h"
 #include "geokota/rtree.h"
+#include "geokota/road.h"
+#include "geokota/estimate.h"
+#include "geokota/volume.h"
 
 #endif /* GEOKOTA_H */

@@ -75,6 +75,95 @@ static inline gk_geom_type_t gk_geom_type_base(gk_geom_type_t t)
     return t >= GK_GEOM_MULTIPOINT ? (gk_geom_type_t)(t - 3) : t;
 }
 
+/**
+ * @defgroup geomcol Owned collections, layout checks and WKB
+ * @{
+ */
+
+/** An owned collection of geometries in the columnar layout; read it through
+ *  gk_geomcol_geoms(). Read-only after creation: any number of threads may
+ *  read one at once. */
+typedef struct gk_geomcol gk_geomcol_t;
+
+/**
+ * Parse @p n Well-Known Binary geometries into a new collection, one feature
+ * per buffer, in order.
+ *
+ * Accepts OGC/ISO WKB and PostGIS EWKB in either byte order (each nested
+ * geometry may use its own): Point, LineString, Polygon, MultiPoint,
+ * MultiLineString and MultiPolygon, 2D, Z (ISO 1000+ codes or the EWKB Z
+ * flag), M and ZM (M values are dropped); an EWKB SRID is skipped. Z values
+ * are kept (the collection's z array then covers every vertex, NaN where a
+ * geometry had none). Empty geometries (no vertices, a point written as
+ * NaN, NaN, or an empty GeometryCollection) and NULL buffers become
+ * GK_GEOM_NONE features with no parts;
+ * empty members of a Multi* are dropped. Coordinates are copied as read:
+ * NaN or infinite values are left for gk_measure_geoms() to report.
+ *
+ * Memory: at most a small multiple of the input size, whatever the counts
+ * in the input claim (every count is checked against the bytes left).
+ *
+ * @param[in]  ctx  context for the error message; may be NULL
+ * @param[in]  wkb  @p n pointers to the buffers (borrowed); a NULL entry is a
+ *                  missing geometry
+ * @param[in]  len  @p n buffer lengths in bytes; each buffer must hold exactly
+ *                  one geometry (trailing bytes are an error)
+ * @param[in]  n    number of geometries
+ * @param[out] out  the new collection, freed with gk_geomcol_free(); NULL on
+ *                  failure
+ * @return GK_OK; GK_ERR_ARG for a NULL @p out, or NULL @p wkb or @p len with
+ *         n > 0; GK_ERR_INPUT_INVALID for malformed WKB (truncated, bad
+ *         byte-order mark, unknown type, Multi* member of the wrong type,
+ *         trailing bytes), the message naming the geometry and byte offset;
+ *         GK_ERR_UNSUPPORTED for a non-empty GeometryCollection and curved
+ *         types;
+ *         GK_ERR_NOMEM.
+ * @since 0.1
+ */
+GK_API gk_status_t gk_geomcol_from_wkb(gk_context_t *ctx,
+                                       const uint8_t *const *wkb,
+                                       const size_t *len, size_t n,
+                                       gk_geomcol_t **out);
+
+/** The collection as a view, valid while @p c lives. @since 0.1 */
+GK_API gk_geoms_t gk_geomcol_geoms(const gk_geomcol_t *c);
+
+/** Free a collection. NULL is a no-op. @since 0.1 */
+GK_API void gk_geomcol_free(gk_geomcol_t *c);
+
+/**
+ * Check that a view built over foreign arrays (numpy, Arrow) is safe to
+ * read: every type is a gk_geom_type_t; the offsets used are non-decreasing
+ * and within the arrays; GK_GEOM_NONE features have no parts, single types
+ * at most one part, point parts one ring of one vertex, line parts one ring.
+ * Offsets need not start at 0 (sliced arrays). Coordinates are not looked at.
+ *
+ * @param[in] ctx     context for the error message; may be NULL
+ * @param[in] g       the view (borrowed)
+ * @param[in] nparts  entries in g->part_off minus one
+ * @param[in] nrings  entries in g->ring_off minus one
+ * @param[in] nverts  vertices in g->xy (and g->z when not NULL)
+ * @return GK_OK; GK_ERR_ARG for a NULL @p g or a NULL array;
+ *         GK_ERR_INPUT_INVALID naming the first bad geometry and offset.
+ * @since 0.1
+ */
+GK_API gk_status_t gk_geoms_check(gk_context_t *ctx, const gk_geoms_t *g,
+                                  size_t nparts, size_t nrings,
+                                  size_t nverts);
+
+/**
+ * Write feature @p i of @p g as little-endian ISO WKB (with Z, type codes
+ * 1001..1006, when g->z is not NULL), following snprintf: writes at most
+ * @p cap bytes to @p buf and returns the size the geometry needs, so call
+ * once with cap 0 to size the buffer. A GK_GEOM_NONE feature returns 0
+ * (write a null). The view must have passed gk_geoms_check() or come from
+ * geokota. Never fails, never allocates.
+ * @since 0.1
+ */
+GK_API size_t gk_geoms_feature_wkb(const gk_geoms_t *g, size_t i,
+                                   uint8_t *buf, size_t cap);
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

@@ -130,18 +130,3 @@ void gk_gdal_leave(gk_context_t *ctx)
     (void)ctx;
     CPLPopErrorHandler();
 }
-
-void *gk_calloc_array(size_t n, size_t size)
-{
-    if (n == 0 || size == 0)
-        return calloc(1, 1);
-    return calloc(n, size);
-}
-
-void *gk_realloc_array(void *ptr, size_t n, size_t size)
-{
-    if (size != 0 && n > SIZE_MAX / size)
-        return NULL;
-    size_t bytes = n * size;
-    return realloc(ptr, bytes ? bytes : 1);
-}

@@ -73,5 +73,7 @@ void gk_gdal_leave(gk_context_t *ctx);
 /* Overflow-checked allocation helpers: NULL on overflow or exhaustion. */
 void *gk_calloc_array(size_t n, size_t size);
 void *gk_realloc_array(void *ptr, size_t n, size_t size);
+/* strdup; NULL for NULL or when memory runs out. */
+char *gk_strdup(const char *s);
 
 #endif /* GK_CORE_INTERNAL_H */

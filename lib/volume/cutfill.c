@@ -1,0 +1,309 @@
+/*
+ * lib/volume/cutfill.c - the grid method with cell-constant heights:
+ *     V = sum over cells of area * coverage * (z - z_design)_(+/-).
+ *
+ * Coverage is exact (plan.c); interior runs have coverage 1 (or the exact
+ * fraction of a row a horizontal edge leaves them) and go through a
+ * vectorised kernel; boundary cells are single-cell runs.
+ *
+ * Error bound (stated in volume.h and checked in the tests): the cell
+ * method integrates the step function that is z(centre) on each cell, so
+ * against a smooth terrain it errs by the midpoint rule's
+ * area * (dx^2 z_xx + dy^2 z_yy) / 24 on each fully covered cell, and, on
+ * cells the region boundary or the design line crosses (where the
+ * integrand is not smooth or the centre is not the centroid of the covered
+ * part), by at most covered area * |grad(z - design)| * half the cell
+ * diagonal.
+ *
+ * Precision: sums in double, 8 lanes per run then the lanes in a fixed
+ * order, then runs in item order, then blocks in block order: the same
+ * bits for any thread count. (A float32 running sum over a large raster
+ * loses percents; double keeps ~1e-13 relative.)
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "volume_internal.h"
+
+typedef double v4d __attribute__((vector_size(32)));
+typedef float v8f __attribute__((vector_size(32)));
+typedef int64_t v4l __attribute__((vector_size(32)));
+
+/* cut, fill (metres x cells) and the count of valid cells of n float
+ * heights against the design d0 + slope * k at cell k. Lane-parallel, so
+ * the association of the sums is fixed by the code, not the compiler: the
+ * AVX2 and the SSE2 clone give identical bits. NaN heights drop out of the
+ * sums by themselves (every comparison with NaN is false). `level` (slope 0,
+ * heights in metres) is a compile-time constant in each instance, so the
+ * common case (a level on a metre DEM) skips the design arithmetic. */
+static inline __attribute__((always_inline)) void
+kern_body(const float *z, size_t n, double d0, double slope, double zs,
+          float nd, double out[3], const bool level, const bool has_nd)
+{
+    v4d c0 = {0, 0, 0, 0}, c1 = c0, f0 = c0, f1 = c0, n0 = c0, n1 = c0;
+    const v4d zero = {0, 0, 0, 0}, one = {1, 1, 1, 1};
+    const v4d i0 = {0, 1, 2, 3}, i1 = {4, 5, 6, 7};
+    const v4d dc = {d0, d0, d0, d0};
+    const double ndd = (double)nd;
+    const v4d ndv = {ndd, ndd, ndd, ndd};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        v8f z8;
+        memcpy(&z8, z + i, sizeof z8);
+        v4d ga = __builtin_convertvector(
+            __builtin_shufflevector(z8, z8, 0, 1, 2, 3), v4d);
+        v4d gb = __builtin_convertvector(
+            __builtin_shufflevector(z8, z8, 4, 5, 6, 7), v4d);
+        v4d ha, hb;
+        if (level) {
+            ha = ga - dc;
+            hb = gb - dc;
+        } else {
+            double base = (double)i;
+            ha = ga * zs - (d0 + slope * (i0 + base));
+            hb = gb * zs - (d0 + slope * (i1 + base));
+        }
+        /* valid: h not NaN (and z not the nodata value) */
+        v4l ma = ha == ha, mb = hb == hb;
+        if (has_nd) {
+            ma &= ga != ndv;
+            mb &= gb != ndv;
+            ha = (v4d)((v4l)ha & ma);
+            hb = (v4d)((v4l)hb & mb);
+        }
+        /* NaN fails both comparisons, so it adds nothing */
+        c0 += (v4d)((v4l)ha & (ha > zero));
+        c1 += (v4d)((v4l)hb & (hb > zero));
+        f0 -= (v4d)((v4l)ha & (ha < zero));
+        f1 -= (v4d)((v4l)hb & (hb < zero));
+        n0 += (v4d)((v4l)one & ma);
+        n1 += (v4d)((v4l)one & mb);
+    }
+    double cut = 0, fill = 0, cnt = 0;
+    for (int k = 0; k < 4; k++) {
+        cut += c0[k] + c1[k];
+        fill += f0[k] + f1[k];
+        cnt += n0[k] + n1[k];
+    }
+    for (; i < n; i++) {
+        float zf = z[i];
+        if (zf != zf || (has_nd && zf == nd))
+            continue;
+        double h = level ? (double)zf - d0
+                         : (double)zf * zs - (d0 + slope * (double)i);
+        if (h > 0)
+            cut += h;
+        else
+            fill -= h;
+        cnt += 1;
+    }
+    out[0] = cut;
+    out[1] = fill;
+    out[2] = cnt;
+}
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void kern_f32_linear(const float *z, size_t n, double d0, double slope,
+                            double zs, int has_nd, float nd, double out[3])
+{
+    bool level = slope == 0 && zs == 1;
+    if (level && has_nd)
+        kern_body(z, n, d0, 0, 1, nd, out, true, true);
+    else if (level)
+        kern_body(z, n, d0, 0, 1, nd, out, true, false);
+    else if (has_nd)
+        kern_body(z, n, d0, slope, zs, nd, out, false, true);
+    else
+        kern_body(z, n, d0, slope, zs, nd, out, false, false);
+}
+
+/* The same over decoded heights and design values (NaN = no data). */
+static void kern_f64(const double *z, const double *d, size_t n,
+                     double out[3])
+{
+    double c[4] = {0}, f[4] = {0}, m[4] = {0};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int k = 0; k < 4; k++) {
+            double h = z[i + k] - d[i + k];
+            if (h != h)
+                continue;
+            c[k] += h > 0 ? h : 0;
+            f[k] -= h < 0 ? h : 0;
+            m[k] += 1;
+        }
+    double cut = (c[0] + c[1]) + (c[2] + c[3]);
+    double fill = (f[0] + f[1]) + (f[2] + f[3]);
+    double cnt = (m[0] + m[1]) + (m[2] + m[3]);
+    for (; i < n; i++) {
+        double h = z[i] - d[i];
+        if (h != h)
+            continue;
+        cut += h > 0 ? h : 0;
+        fill -= h < 0 ? h : 0;
+        cnt += 1;
+    }
+    out[0] = cut;
+    out[1] = fill;
+    out[2] = cnt;
+}
+
+typedef struct cell_shared {
+    const gk_dem_t *dem;
+    const gk_plan_t *plan;
+    const gk_units_t *units;
+    const gk_volume_opts_t *o;
+    bool linear;
+    double la, lb, lc;  /* design = la + lb u + lc v when linear */
+    gk_sums_t *sums;    /* per unit: cut, fill, covered area, cells */
+    double *nodata;     /* per unit: covered area without data */
+} cell_shared_t;
+
+typedef struct cell_thread {
+    gk_context_t *ctx;
+    gk_dem_reader_t rd;
+    gk_design_eval_t de;
+    double *zd, *dd;
+} cell_thread_t;
+
+static gk_status_t cell_unit(size_t ui, void *tp, void *sp)
+{
+    cell_thread_t *t = tp;
+    cell_shared_t *s = sp;
+    const gk_dem_t *dem = s->dem;
+    const gk_unit_t *u = &s->units->units[ui];
+    gk_status_t st = gk_dem_read_raw(&t->rd, u->bx, u->by);
+    if (st != GK_OK)
+        return st;
+    int64_t bw = (int64_t)dem->info.block_width;
+    int64_t bh = (int64_t)dem->info.block_height;
+    int64_t x0 = (int64_t)u->bx * bw, y0 = (int64_t)u->by * bh;
+    bool fast = s->linear && dem->type == GDT_Float32;
+    float ndf = (float)dem->info.nodata;
+    gk_sums_t acc = {0};
+    double nodata = 0;
+    for (size_t k = 0; k < u->n; k++) {
+        const gk_item_t *it = &s->plan->items[s->units->idx[u->off + k]];
+        if (it->frac <= 0)
+            continue;
+        int64_t a = it->col0 > x0 ? it->col0 : x0;
+        int64_t b = it->col1 < x0 + bw ? it->col1 : x0 + bw;
+        size_t n = (size_t)(b - a);
+        size_t off = (size_t)((it->row - y0) * bw + (a - x0));
+        double r[3];
+        double vc = (double)it->row + 0.5, uc = (double)a + 0.5;
+        if (fast) {
+            kern_f32_linear((const float *)t->rd.raw + off, n,
+                            s->la + s->lb * uc + s->lc * vc, s->lb,
+                            dem->info.z_unit_m, dem->info.has_nodata, ndf, r);
+        } else {
+            gk_dem_decode(dem, t->rd.raw, off, n, t->zd);
+            for (size_t i = 0; i < n; i++) {
+                if (s->linear) {
+                    t->dd[i] = s->la + s->lb * (uc + (double)i) + s->lc * vc;
+                } else if ((st = gk_design_at(&t->de, uc + (double)i, vc,
+                                              &t->dd[i])) != GK_OK) {
+                    return st;
+                }
+            }
+            kern_f64(t->zd, t->dd, n, r);
+        }
+        double w = it->frac * dem->row_area_m2[it->row];
+        acc.cut += r[0] * w;
+        acc.fill += r[1] * w;
+        acc.area += r[2] * w;
+        acc.ncells += (double)n;
+        nodata += ((double)n - r[2]) * w;
+    }
+    s->sums[ui] = acc;
+    s->nodata[ui] = nodata;
+    return GK_OK;
+}
+
+gk_status_t gk_volume_cell(gk_context_t *ctx, const gk_dem_t *dem,
+                           const gk_rings_t *rings,
+                           const gk_volume_opts_t *o,
+                           const gk_centerline_t *cl, gk_sums_t *out)
+{
+    gk_plan_t plan;
+    gk_units_t units = {0};
+    gk_status_t st = gk_plan_build(ctx, rings, (int64_t)dem->info.width,
+                                   (int64_t)dem->info.height, 0.0, &plan);
+    if (st != GK_OK)
+        return st;
+    if ((st = gk_units_build(ctx, &plan, dem, &units)) != GK_OK) {
+        gk_plan_free(&plan);
+        return st;
+    }
+    unsigned nt = o->threads ? o->threads : 1;
+    if (nt > units.nunits)
+        nt = units.nunits ? (unsigned)units.nunits : 1;
+    cell_shared_t sh = {.dem = dem, .plan = &plan, .units = &units, .o = o};
+    sh.linear = gk_design_linear(&o->design, dem, &sh.la, &sh.lb, &sh.lc);
+    sh.sums = gk_calloc_array(units.nunits, sizeof *sh.sums);
+    sh.nodata = gk_calloc_array(units.nunits, sizeof *sh.nodata);
+    cell_thread_t *th = gk_calloc_array(nt, sizeof *th);
+    void **tp = gk_calloc_array(nt, sizeof *tp);
+    gk_context_t **tc = gk_calloc_array(nt, sizeof *tc);
+    if (!sh.sums || !sh.nodata || !th || !tp || !tc) {
+        st = gk_error_nomem(ctx, "per-block sums");
+        goto out;
+    }
+    size_t bw = dem->info.block_width;
+    for (unsigned t = 0; t < nt && st == GK_OK; t++) {
+        if (gk_context_new(&th[t].ctx) != GK_OK) {
+            st = gk_error_nomem(ctx, "a worker context");
+            break;
+        }
+        tp[t] = &th[t];
+        tc[t] = th[t].ctx;
+        th[t].zd = gk_calloc_array(bw, sizeof(double));
+        th[t].dd = gk_calloc_array(bw, sizeof(double));
+        if (!th[t].zd || !th[t].dd) {
+            st = gk_error_nomem(ctx, "worker buffers");
+            break;
+        }
+        st = gk_dem_reader_init(&th[t].rd, th[t].ctx, dem, t > 0);
+        if (st == GK_OK)
+            st = gk_design_eval_init(&th[t].de, th[t].ctx, &o->design, dem,
+                                     cl, t > 0);
+        if (st != GK_OK)
+            gk_error(ctx, st, "%s", gk_errmsg(th[t].ctx));
+    }
+    if (st == GK_OK)
+        st = gk_units_run(ctx, units.nunits, nt, tp, tc, cell_unit, &sh);
+    if (st == GK_OK) {
+        gk_sums_t tot = {0};
+        double nod = 0;
+        for (size_t u = 0; u < units.nunits; u++) {
+            tot.cut += sh.sums[u].cut;
+            tot.fill += sh.sums[u].fill;
+            tot.area += sh.sums[u].area;
+            tot.ncells += sh.sums[u].ncells;
+            nod += sh.nodata[u];
+        }
+        /* out->area = covered; the caller derives the uncovered part from
+         * the region's area (which also counts what lies off the DEM). */
+        *out = tot;
+        (void)nod;
+    }
+out:
+    for (unsigned t = 0; th && t < nt; t++) {
+        gk_design_eval_fini(&th[t].de);
+        gk_dem_reader_fini(&th[t].rd);
+        free(th[t].zd);
+        free(th[t].dd);
+        gk_context_free(th[t].ctx);
+    }
+    free(th);
+    free(tp);
+    free(tc);
+    free(sh.sums);
+    free(sh.nodata);
+    gk_units_free(&units);
+    gk_plan_free(&plan);
+    return st;
+}
