@@ -16,6 +16,8 @@ packages=(
   python3-shapely python3-gdal python3-mesonpy
   # benchmarks and optional tests of the Python package (GeoPandas peer)
   python3-geopandas
+  # peers of the R-tree benchmark (bench/, -Dbench=true)
+  libspatialindex-dev libboost-dev
   # sanitizer and fuzzing runtime for clang
   libclang-rt-14-dev
 )

@@ -11,8 +11,9 @@
  * children's boxes side by side (xmin[], ymin[], xmax[], ymax[]) so a node is
  * tested with a few SIMD compares; children are found by arithmetic, never by
  * pointers, so memory is 40 bytes per item (box + id) plus about 32/(B-1)
- * bytes of inner nodes for node size B. Inserts go to a small buffer that is
- * merged into packed sub-trees of doubling size (the logarithmic method of
+ * bytes of inner nodes for node size B (36 when every id fits in 32 bits).
+ * Inserts go to a small buffer that is merged into packed sub-trees of
+ * geometrically growing size (the logarithmic method of
  * Bentley and Saxe, as in the Bkd-tree); removals blank the item in place.
  * gk_rtree_repack() folds everything back into one packed tree.
  *

@@ -11,9 +11,10 @@
  * no bounds checks, and a removed item is simply blanked to that box.
  *
  * One contiguous block, leaves first:
- *   leaf j     at data + j * 40B bytes: xmin[B] ymin[B] xmax[B] ymax[B]
- *              (doubles) then id[B] (int64) - ids beside their boxes so a
- *              hit costs no extra cache miss;
+ *   leaf j     at data + j * (32 + w)B bytes: xmin[B] ymin[B] xmax[B]
+ *              ymax[B] (doubles) then id[B] - ids beside their boxes so a
+ *              hit costs no extra cache miss. Ids take w = 4 bytes (int32)
+ *              when every id of the part fits, else 8 (int64);
  *   level l>0  at data + off[l] + j * 32B bytes: the four coordinate rows.
  * The file format stores this block verbatim after its header.
  */
@@ -36,6 +37,7 @@ typedef struct gk_pack {
     size_t n;     /* item slots (live + removed) */
     size_t ndead; /* removed (blanked) slots */
     uint32_t B;
+    uint32_t idw;     /* bytes per leaf id: 4 or 8 */
     uint32_t nlevels; /* 0 when n == 0 */
     size_t count[GK_RTREE_MAX_LEVELS];
     size_t off[GK_RTREE_MAX_LEVELS]; /* byte offset of each level */
@@ -43,6 +45,7 @@ typedef struct gk_pack {
     size_t bytes;          /* size of data */
     unsigned char *data;   /* the block; may point into a mapping */
     bool owned;            /* data allocated by us (else mapped/wrapped) */
+    size_t alloc_len;      /* length of our allocation (gk_index_alloc) */
     gk_box_t bounds;
     gk_rtree_method_t method;
 } gk_pack_t;
@@ -52,9 +55,11 @@ struct gk_rtree {
     gk_rtree_method_t method;
     size_t nparts;
     gk_pack_t *parts[GK_RTREE_MAX_PARTS]; /* largest first */
-    /* insert buffer, scanned linearly by queries */
+    /* insert buffer, scanned by queries: chunks of 64 slots in the node
+     * layout (four coordinate rows), so the SIMD node test scans it;
+     * unused slots hold the empty box */
     size_t nbuf;
-    gk_box_t buf_box[GK_RTREE_BUF_CAP];
+    double buf_node[GK_RTREE_BUF_CAP / 64][4 * 64];
     int64_t buf_id[GK_RTREE_BUF_CAP];
     /* a mapping that backs parts[0] (NULL for none) */
     void *map;
@@ -73,21 +78,45 @@ struct gk_hits {
 static inline const double *gk_pack_node(const gk_pack_t *p, uint32_t level,
                                          size_t j)
 {
-    size_t stride = (size_t)p->B * (level == 0 ? 40 : 32);
+    size_t stride = (size_t)p->B * (level == 0 ? 32 + p->idw : 32);
     return (const double *)(const void *)(p->data + p->off[level] +
                                           j * stride);
 }
 
-static inline const int64_t *gk_pack_leaf_ids(const gk_pack_t *p, size_t j)
+/* Ask for all cache lines of a node at once: a node is 8-10 lines read
+ * together, and issuing them in parallel hides most of the miss latency
+ * of the random step from parent to child. */
+static inline void gk_pack_prefetch(const gk_pack_t *p, uint32_t level,
+                                    size_t j)
 {
-    return (const int64_t *)(const void *)(gk_pack_node(p, 0, j) + 4 * p->B);
+    const char *a = (const char *)gk_pack_node(p, level, j);
+    size_t bytes = (size_t)p->B * (level == 0 ? 32 + p->idw : 32);
+    for (size_t o = 0; o < bytes; o += 64)
+        __builtin_prefetch(a + o);
+}
+
+/* Id of slot s of the leaf whose node pointer is nd. */
+static inline int64_t gk_pack_id(const gk_pack_t *p, const double *nd,
+                                 uint32_t s)
+{
+    const void *ids = nd + 4 * p->B;
+    return p->idw == 4 ? (int64_t)((const int32_t *)ids)[s]
+                       : ((const int64_t *)ids)[s];
 }
 
 /* Box distance (gap length) between two boxes; +inf for the empty box. */
+static inline double gk_max3(double a, double b, double c)
+{
+    /* not fmax(): a libm call at -O2; NaN inputs give NaN or a bound, and
+     * every caller compares with <=, which NaN fails */
+    double m = a > b ? a : b;
+    return m > c ? m : c;
+}
+
 static inline double gk_box_gap(gk_box_t a, gk_box_t b)
 {
-    double dx = fmax(fmax(a.xmin - b.xmax, b.xmin - a.xmax), 0.0);
-    double dy = fmax(fmax(a.ymin - b.ymax, b.ymin - a.ymax), 0.0);
+    double dx = gk_max3(a.xmin - b.xmax, b.xmin - a.xmax, 0.0);
+    double dy = gk_max3(a.ymin - b.ymax, b.ymin - a.ymax, 0.0);
     return sqrt(dx * dx + dy * dy);
 }
 
@@ -97,15 +126,41 @@ static inline bool gk_box_hits(gk_box_t a, gk_box_t w)
            a.ymax >= w.ymin;
 }
 
+static inline gk_box_t gk_buf_box(const gk_rtree_t *t, size_t i)
+{
+    const double *c = t->buf_node[i / 64];
+    size_t s = i % 64;
+    gk_box_t b = {c[s], c[64 + s], c[128 + s], c[192 + s]};
+    return b;
+}
+
+static inline void gk_buf_set(gk_rtree_t *t, size_t i, gk_box_t b)
+{
+    double *c = t->buf_node[i / 64];
+    size_t s = i % 64;
+    c[s] = b.xmin;
+    c[64 + s] = b.ymin;
+    c[128 + s] = b.xmax;
+    c[192 + s] = b.ymax;
+}
+
+/* rtree.c: a tree with no parts and an empty buffer */
+gk_rtree_t *gk_rtree_alloc(uint32_t B, gk_rtree_method_t method);
+
 /* rtree_pack.c */
 /* Compute the level layout for n items; false if n or the size overflows. */
-bool gk_pack_layout(gk_pack_t *p, size_t n, uint32_t B);
+bool gk_pack_layout(gk_pack_t *p, size_t n, uint32_t B, uint32_t idw);
 /* Build a pack from arrays (validated by the caller); ids NULL -> index. */
 gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
                           const int64_t *ids, size_t n, gk_box_t extent,
                           uint32_t B, gk_rtree_method_t method,
                           gk_pack_t **out);
 void gk_pack_free(gk_pack_t *p);
+/* Storage for nodes: 64-byte aligned; blocks of 2 MiB and more are mapped
+ * with transparent huge pages requested. *len receives the length to pass
+ * to gk_index_release. */
+void *gk_index_alloc(size_t bytes, size_t *len);
+void gk_index_release(void *p, size_t len);
 /* Recompute level l >= 1 from level l-1. */
 void gk_pack_fill_level(gk_pack_t *p, uint32_t l);
 /* The empty box (+inf, +inf, -inf, -inf) that pads nodes. */

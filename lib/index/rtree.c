@@ -19,13 +19,23 @@ gk_status_t gk_rtree_new(gk_context_t *ctx, const gk_rtree_opts_t *opts,
                                          &method);
     if (st)
         return st;
-    gk_rtree_t *t = calloc(1, sizeof *t);
+    gk_rtree_t *t = gk_rtree_alloc(B, method);
     if (!t)
         return gk_error_nomem(ctx, "an R-tree");
-    t->B = B;
-    t->method = method;
     *out = t;
     return GK_OK;
+}
+
+gk_rtree_t *gk_rtree_alloc(uint32_t B, gk_rtree_method_t method)
+{
+    gk_rtree_t *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->B = B;
+    t->method = method;
+    for (size_t i = 0; i < GK_RTREE_BUF_CAP; i++)
+        gk_buf_set(t, i, gk_box_empty());
+    return t;
 }
 
 gk_status_t gk_rtree_build(gk_context_t *ctx, const gk_box_t *boxes,
@@ -110,7 +120,7 @@ gk_rtree_info_t gk_rtree_info(const gk_rtree_t *tree)
     }
     info.num_items += tree->nbuf;
     for (size_t i = 0; i < tree->nbuf; i++) {
-        gk_box_t b = tree->buf_box[i];
+        gk_box_t b = gk_buf_box(tree, i);
         e.xmin = fmin(e.xmin, b.xmin);
         e.ymin = fmin(e.ymin, b.ymin);
         e.xmax = fmax(e.xmax, b.xmax);
@@ -140,7 +150,6 @@ gk_status_t gk_rtree_gather(gk_context_t *ctx, const gk_rtree_t *t,
         const gk_pack_t *p = t->parts[i];
         for (size_t j = 0; p->nlevels && j < p->count[0]; j++) {
             const double *nd = gk_pack_node(p, 0, j);
-            const int64_t *ni = gk_pack_leaf_ids(p, j);
             size_t m = p->n - j * p->B < p->B ? p->n - j * p->B : p->B;
             for (size_t s = 0; s < m; s++) {
                 gk_box_t b = {nd[s], nd[p->B + s], nd[2 * p->B + s],
@@ -148,12 +157,12 @@ gk_status_t gk_rtree_gather(gk_context_t *ctx, const gk_rtree_t *t,
                 if (!(b.xmin <= b.xmax) || k == total)
                     continue; /* removed (blanked) */
                 bx[k] = b;
-                id[k++] = ni[s];
+                id[k++] = gk_pack_id(p, nd, (uint32_t)s);
             }
         }
     }
     for (size_t i = 0; with_buffer && i < t->nbuf && k < total; i++) {
-        bx[k] = t->buf_box[i];
+        bx[k] = gk_buf_box(t, i);
         id[k++] = t->buf_id[i];
     }
     *boxes = bx;

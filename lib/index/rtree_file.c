@@ -6,7 +6,8 @@
  *   8   u32 format version (1)        12  u32 header size (128)
  *   16  u64 items                     24  u32 node size  28 u32 levels
  *   32  u64 data offset (128)         40  u64 data size
- *   48  f64 xmin, ymin, xmax, ymax    80  u32 method     84 u32 flags (0)
+ *   48  f64 xmin, ymin, xmax, ymax    80  u32 method
+ *   84  u32 flags: bit 0 set = 32-bit ids (else 64-bit); others zero
  *   88  u64 file size                 96  u32 CRC-32C of the data
  *   100 zero                          124 u32 CRC-32C of bytes 0..123
  * then the packed part exactly as in memory (index_internal.h), so opening
@@ -105,6 +106,7 @@ static void make_header(unsigned char *h, const gk_pack_t *p)
     put_f64(h + 64, p->bounds.xmax);
     put_f64(h + 72, p->bounds.ymax);
     put_u32(h + 80, (uint32_t)p->method);
+    put_u32(h + 84, p->idw == 4 ? 1u : 0u);
     put_u64(h + 88, GKIDX_HEADER + (uint64_t)p->bytes);
     put_u32(h + 96, gk_crc32c(0, p->data, p->bytes));
     put_u32(h + 124, gk_crc32c(0, h, 124));
@@ -258,11 +260,12 @@ static gk_status_t wrap(gk_context_t *ctx, const char *name,
         get_u64(d + 32) != GKIDX_HEADER)
         return bad(ctx, name, "unexpected header size or data offset");
     if (B < GK_RTREE_MIN_NODE || B > GK_RTREE_MAX_NODE || B % 4 ||
-        method > GK_RTREE_STR || get_u32(d + 84) != 0)
+        method > GK_RTREE_STR || (get_u32(d + 84) & ~1u) != 0)
         return bad(ctx, name, "bad node size, method or flags");
     gk_pack_t layout;
     memset(&layout, 0, sizeof layout);
-    if (n > UINT32_MAX || !gk_pack_layout(&layout, (size_t)n, B) ||
+    uint32_t idw = (get_u32(d + 84) & 1u) ? 4 : 8;
+    if (n > UINT32_MAX || !gk_pack_layout(&layout, (size_t)n, B, idw) ||
         layout.nlevels != get_u32(d + 28) ||
         layout.bytes != get_u64(d + 40))
         return bad(ctx, name, "item count, levels and data size disagree");
@@ -283,15 +286,13 @@ static gk_status_t wrap(gk_context_t *ctx, const char *name,
         get_u32(d + 96) != gk_crc32c(0, d + GKIDX_HEADER, layout.bytes))
         return bad(ctx, name, "data checksum mismatch (corrupt file)");
 
-    gk_rtree_t *t = calloc(1, sizeof *t);
+    gk_rtree_t *t = gk_rtree_alloc(B, (gk_rtree_method_t)method);
     gk_pack_t *p = n ? malloc(sizeof *p) : NULL;
     if (!t || (n && !p)) {
         free(t);
         free(p);
         return gk_error_nomem(ctx, "an R-tree");
     }
-    t->B = B;
-    t->method = (gk_rtree_method_t)method;
     if (p) {
         *p = layout;
         p->data = (unsigned char *)(uintptr_t)(d + GKIDX_HEADER);

@@ -113,8 +113,7 @@ static bool join_packs(const gk_pack_t *A, const gk_pack_t *Bp, work_t *w,
         pair_t p = w->v[--w->n];
         if (p.la == 0 && p.lb == 0) {
             const double *na = gk_pack_node(A, 0, p.ja);
-            const int64_t *ia = gk_pack_leaf_ids(A, p.ja);
-            const int64_t *ib = gk_pack_leaf_ids(Bp, p.jb);
+            const double *nb = gk_pack_node(Bp, 0, p.jb);
             uint64_t ma = gk_pack_mask_box(A, 0, p.ja, p.bb);
             while (ma) {
                 uint32_t s = (uint32_t)__builtin_ctzll(ma);
@@ -124,7 +123,7 @@ static bool join_packs(const gk_pack_t *A, const gk_pack_t *Bp, work_t *w,
                 while (mb) {
                     uint32_t t = (uint32_t)__builtin_ctzll(mb);
                     mb &= mb - 1;
-                    if (!emit(o, ia[s], ib[t]))
+                    if (!emit(o, gk_pack_id(A, na, s), gk_pack_id(Bp, nb, t)))
                         return false;
                 }
             }
@@ -177,14 +176,15 @@ gk_status_t gk_rtree_join(gk_context_t *ctx, const gk_rtree_t *a,
     o.fixed_is_a = true;
     for (size_t i = 0; okay && i < a->nbuf; i++) {
         o.fixed = a->buf_id[i];
-        gk_rtree_visit_box(b, a->buf_box[i], emit_visit, &o);
+        gk_rtree_visit_box(b, gk_buf_box(a, i), emit_visit, &o);
         okay = !o.nomem;
     }
     o.fixed_is_a = false;
     for (size_t k = 0; okay && k < b->nbuf; k++) {
         o.fixed = b->buf_id[k];
         for (size_t i = 0; okay && i < a->nparts; i++) {
-            gk_pack_visit_box(a->parts[i], b->buf_box[k], emit_visit, &o);
+            gk_pack_visit_box(a->parts[i], gk_buf_box(b, k), emit_visit,
+                              &o);
             okay = !o.nomem;
         }
     }

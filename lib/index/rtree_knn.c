@@ -1,21 +1,31 @@
 /*
  * lib/index/rtree_knn.c - k nearest neighbours.
  *
- * Method: branch and bound (Roussopoulos, Kelley and Vincent, "Nearest
- * neighbor queries", SIGMOD 1995) with the candidate list of each node
- * sorted by box distance, so the nearest child is always entered first, as
- * in best-first search, but with no priority queue to allocate: the
- * recursion is at most one frame per level. The k best so far sit in a
- * max-heap ordered by (distance, id) inside the caller's arrays; a subtree
- * is entered only if its box distance is <= the k-th best distance (equal
- * counts: it may hold an item at the same distance with a smaller id), so
- * the answer is exactly the first k items of the list of all items sorted
- * by (distance, id): deterministic, ties broken by id.
+ * Method: best-first search (Hjaltason and Samet, "Distance browsing in
+ * spatial databases", ACM TODS 1999): a min-queue of nodes keyed by box
+ * distance; the nearest queued node is expanded next, so only nodes whose
+ * box distance is <= the final k-th distance are ever read. The queue lives
+ * on the C stack (1024 entries, far more than k = 10..100 needs); should it
+ * fill, the overflowing child is searched at once depth-first, children
+ * nearest first (branch and bound, Roussopoulos, Kelley and Vincent, SIGMOD
+ * 1995), which is also exact. Nothing is allocated.
+ *
+ * Ties and determinism: the k best so far sit in a max-heap ordered by
+ * (distance, id) inside the caller's arrays; a node is entered when its box
+ * distance is <= the k-th best (equal counts: it may hold an item at the
+ * same distance with a smaller id), so the answer is exactly the first k of
+ * all items sorted by (distance, id).
  *
  * With an exact distance callback, the box distance is a lower bound of the
  * true distance (a geometry lies inside its box), so pruning on box
  * distances stays exact and only leaf items within the bound are measured.
+ * Distances are computed as in gk_box_gap() (sqrt(dx*dx + dy*dy), correctly
+ * rounded operations), so they equal a brute-force scan bit for bit.
  */
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
 #include "index_internal.h"
 
 typedef struct knn {
@@ -96,13 +106,73 @@ static void consider(knn_t *s, gk_box_t b, int64_t id)
     offer(s, d, id);
 }
 
+/* Box distance from q to every slot of a node (same arithmetic as
+ * gk_box_gap, two slots per SSE2 instruction). */
 static void node_dists(const double *nd, uint32_t B, gk_box_t q, double *out)
 {
-    for (uint32_t i = 0; i < B; i++) {
-        double dx = fmax(fmax(nd[i] - q.xmax, q.xmin - nd[2 * B + i]), 0.0);
-        double dy = fmax(fmax(nd[B + i] - q.ymax, q.ymin - nd[3 * B + i]), 0.0);
-        out[i] = sqrt(dx * dx + dy * dy);
+#if defined(__SSE2__)
+    __m128d x1 = _mm_set1_pd(q.xmax), y1 = _mm_set1_pd(q.ymax);
+    __m128d x0 = _mm_set1_pd(q.xmin), y0 = _mm_set1_pd(q.ymin);
+    __m128d zero = _mm_setzero_pd();
+    for (uint32_t i = 0; i < B; i += 2) {
+        __m128d dx = _mm_max_pd(
+            _mm_max_pd(_mm_sub_pd(_mm_loadu_pd(nd + i), x1),
+                       _mm_sub_pd(x0, _mm_loadu_pd(nd + 2 * B + i))),
+            zero);
+        __m128d dy = _mm_max_pd(
+            _mm_max_pd(_mm_sub_pd(_mm_loadu_pd(nd + B + i), y1),
+                       _mm_sub_pd(y0, _mm_loadu_pd(nd + 3 * B + i))),
+            zero);
+        _mm_storeu_pd(out + i, _mm_sqrt_pd(_mm_add_pd(_mm_mul_pd(dx, dx),
+                                                      _mm_mul_pd(dy, dy))));
     }
+#else
+    for (uint32_t i = 0; i < B; i++) {
+        gk_box_t b = {nd[i], nd[B + i], nd[2 * B + i], nd[3 * B + i]};
+        out[i] = gk_box_gap(b, q);
+    }
+#endif
+}
+
+/* Squared box distances (no square root) for ordering and pruning inner
+ * nodes; see bound2() for why pruning on them stays exact. */
+static void node_dists2(const double *nd, uint32_t B, gk_box_t q, double *out)
+{
+#if defined(__SSE2__)
+    __m128d x1 = _mm_set1_pd(q.xmax), y1 = _mm_set1_pd(q.ymax);
+    __m128d x0 = _mm_set1_pd(q.xmin), y0 = _mm_set1_pd(q.ymin);
+    __m128d zero = _mm_setzero_pd();
+    for (uint32_t i = 0; i < B; i += 2) {
+        __m128d dx = _mm_max_pd(
+            _mm_max_pd(_mm_sub_pd(_mm_loadu_pd(nd + i), x1),
+                       _mm_sub_pd(x0, _mm_loadu_pd(nd + 2 * B + i))),
+            zero);
+        __m128d dy = _mm_max_pd(
+            _mm_max_pd(_mm_sub_pd(_mm_loadu_pd(nd + B + i), y1),
+                       _mm_sub_pd(y0, _mm_loadu_pd(nd + 3 * B + i))),
+            zero);
+        _mm_storeu_pd(out + i,
+                      _mm_add_pd(_mm_mul_pd(dx, dx), _mm_mul_pd(dy, dy)));
+    }
+#else
+    for (uint32_t i = 0; i < B; i++) {
+        double dx = gk_max3(nd[i] - q.xmax, q.xmin - nd[2 * B + i], 0.0);
+        double dy = gk_max3(nd[B + i] - q.ymax, q.ymin - nd[3 * B + i], 0.0);
+        out[i] = dx * dx + dy * dy;
+    }
+#endif
+}
+
+/* The bound on squared distances: a node is skipped only when its squared
+ * distance exceeds bound^2 (1 + 2^-50). Every item inside the node has
+ * dx, dy at least the node's (rounding is monotonic), so its squared
+ * distance is at least as large, and the square root of anything above
+ * bound^2 (1 + 2^-50) rounds to more than bound: no item that could enter
+ * the result is skipped. */
+static inline double bound2(const knn_t *s)
+{
+    double b = bound(s);
+    return b * b * (1.0 + 0x1p-50);
 }
 
 static size_t valid_slots(const gk_pack_t *p, uint32_t l, size_t j)
@@ -120,16 +190,16 @@ static void visit(knn_t *s, const gk_pack_t *p, uint32_t l, size_t j)
     double dist[GK_RTREE_MAX_NODE];
     node_dists(nd, B, s->q, dist);
     if (l == 0) {
-        const int64_t *ids = (const int64_t *)(const void *)(nd + 4 * B);
         for (size_t i = 0; i < m; i++) {
             if (!(dist[i] <= bound(s)) || dist[i] == INFINITY)
                 continue;
             gk_box_t b = {nd[i], nd[B + i], nd[2 * B + i], nd[3 * B + i]};
+            int64_t id = gk_pack_id(p, nd, (uint32_t)i);
             if (!s->fn) {
-                offer(s, dist[i], ids[i]);
+                offer(s, dist[i], id);
                 continue;
             }
-            consider(s, b, ids[i]);
+            consider(s, b, id);
         }
         return;
     }
@@ -151,10 +221,105 @@ static void visit(knn_t *s, const gk_pack_t *p, uint32_t l, size_t j)
         cd[k] = d;
         cs[k] = (uint32_t)i;
     }
+    /* the nearest two children are almost always entered */
+    for (size_t c = 0; c < nc && c < 2; c++)
+        gk_pack_prefetch(p, l - 1, j * B + cs[c]);
     for (size_t c = 0; c < nc; c++) {
         if (!(cd[c] <= bound(s)))
             break;
+        if (c + 2 < nc)
+            gk_pack_prefetch(p, l - 1, j * B + cs[c + 2]);
         visit(s, p, l - 1, j * B + cs[c]);
+    }
+}
+
+/* Best-first search over one part: a min-queue of (box distance, node) on
+ * the stack; a node is expanded only when no queued node is nearer, so
+ * exactly the nodes with box distance <= the final k-th distance are
+ * read. Should the queue fill (a huge k), the overflowing child is
+ * searched depth-first at once instead, which stays exact. */
+typedef struct qent {
+    double d;
+    uint64_t e; /* j << 5 | level */
+} qent_t;
+
+#define QCAP 1024
+
+static void best_first(knn_t *s, const gk_pack_t *p)
+{
+    qent_t q[QCAP];
+    size_t qn = 0;
+    const uint32_t B = p->B;
+    q[qn++] = (qent_t){0.0, (uint64_t)(p->nlevels - 1)};
+    while (qn) {
+        qent_t top = q[0];
+        /* pop the minimum (binary heap keyed by squared distance) */
+        qent_t last = q[--qn];
+        size_t i = 0;
+        for (;;) {
+            size_t c = 2 * i + 1;
+            if (c >= qn)
+                break;
+            if (c + 1 < qn && q[c + 1].d < q[c].d)
+                c++;
+            if (!(q[c].d < last.d))
+                break;
+            q[i] = q[c];
+            i = c;
+        }
+        if (qn)
+            q[i] = last;
+        if (!(top.d <= bound2(s)))
+            break;
+        if (qn)
+            gk_pack_prefetch(p, (uint32_t)(q[0].e & 31), (size_t)(q[0].e >> 5));
+        uint32_t l = (uint32_t)(top.e & 31);
+        size_t j = (size_t)(top.e >> 5);
+        if (l == 0) {
+            visit(s, p, 0, j);
+            continue;
+        }
+        const double *nd = gk_pack_node(p, l, j);
+        size_t m = valid_slots(p, l, j);
+        double dist[GK_RTREE_MAX_NODE];
+        node_dists2(nd, B, s->q, dist);
+        double b2 = bound2(s);
+        /* Start fetching the nearest children now, so that their cache
+         * misses overlap: the nearest inner child is nearly always expanded
+         * next, and a k = 10 search reads 3-4 leaves, nearly always among
+         * the 4 nearest children of the first leaf parent. */
+        size_t near[4], nn = 0, want = l == 1 ? 4 : 1;
+        for (size_t k = 0; k < m; k++) {
+            if (!(dist[k] <= b2))
+                continue;
+            size_t at = nn < want ? nn++ : want;
+            while (at > 0 && dist[k] < dist[near[at - 1]]) {
+                if (at < want)
+                    near[at] = near[at - 1];
+                at--;
+            }
+            if (at < want)
+                near[at] = k;
+        }
+        for (size_t k = 0; k < nn; k++)
+            gk_pack_prefetch(p, l - 1, j * B + near[k]);
+        for (size_t k = 0; k < m; k++) {
+            double d = dist[k];
+            if (!(d <= b2) || d == INFINITY)
+                continue;
+            size_t child = j * B + k;
+            if (qn == QCAP) {
+                visit(s, p, l - 1, child);
+                b2 = bound2(s);
+                continue;
+            }
+            size_t c = qn++;
+            while (c > 0 && d < q[(c - 1) / 2].d) {
+                q[c] = q[(c - 1) / 2];
+                c = (c - 1) / 2;
+            }
+            q[c] = (qent_t){d, (uint64_t)child << 5 | (l - 1)};
+        }
     }
 }
 
@@ -176,10 +341,10 @@ size_t gk_rtree_nearest(const gk_rtree_t *tree, gk_box_t q, size_t k,
     for (size_t i = 0; i < tree->nparts; i++) {
         const gk_pack_t *p = tree->parts[i];
         if (p->nlevels)
-            visit(&s, p, p->nlevels - 1, 0);
+            best_first(&s, p);
     }
     for (size_t i = 0; i < tree->nbuf; i++)
-        consider(&s, tree->buf_box[i], tree->buf_id[i]);
+        consider(&s, gk_buf_box(tree, i), tree->buf_id[i]);
     /* heap -> ascending (distance, id) */
     size_t n = s.n;
     for (size_t end = n; end > 1; end--) {

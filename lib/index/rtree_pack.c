@@ -17,16 +17,59 @@
  * input order and a build is deterministic.
  *
  * Memory: the two sort buffers (16 bytes per item) live in the tail of the
- * tree's own leaf region (40 bytes per slot); leaf j is written only after
- * its keys were read, and its bytes end before the keys of leaf j+1 start
- * (40(j+1)B <= 40L - 8n + 8(j+1)B since L >= n), so the peak memory of a
- * build is the finished tree and nothing more. Exact: the boxes are copied,
+ * tree's own leaf region (S = 36 or 40 bytes per slot, L >= n slots); leaf
+ * j is written only after its keys were read, and its bytes end before the
+ * keys of leaf j+1 start (S(j+1)B <= SL - 8n + 8(j+1)B, true since
+ * (S-8)(j+1)B <= (S-8)L <= SL - 8n), so the peak memory of a build is the
+ * finished tree and nothing more. Exact: the boxes are copied,
  * never rounded; keys only decide the order.
  */
+#define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "index_internal.h"
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* Big trees live in huge pages when the system allows: 20 page faults
+ * instead of 10,000 for a 40 MB tree, and far fewer TLB misses on random
+ * queries. */
+void *gk_index_alloc(size_t bytes, size_t *len)
+{
+    size_t need = (bytes + 63) & ~(size_t)63;
+    if (need < HUGE_PAGE) {
+        *len = 0;
+        return aligned_alloc(64, need ? need : 64);
+    }
+    /* 4 KiB granularity at the end: the tail below 2 MiB gets small pages,
+     * so the memory used is the tree's size, not rounded up to 2 MiB */
+    size_t round = (need + 4095) & ~(size_t)4095;
+    unsigned char *m = mmap(NULL, round + HUGE_PAGE, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    /* trim to a 2 MiB aligned range */
+    size_t head = (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
+    if (head)
+        munmap(m, head);
+    if (HUGE_PAGE - head)
+        munmap(m + head + round, HUGE_PAGE - head);
+#ifdef MADV_HUGEPAGE
+    madvise(m + head, round, MADV_HUGEPAGE);
+#endif
+    *len = round;
+    return m + head;
+}
+
+void gk_index_release(void *p, size_t len)
+{
+    if (len)
+        munmap(p, len);
+    else
+        free(p);
+}
 
 gk_box_t gk_box_empty(void)
 {
@@ -34,22 +77,24 @@ gk_box_t gk_box_empty(void)
     return e;
 }
 
-bool gk_pack_layout(gk_pack_t *p, size_t n, uint32_t B)
+bool gk_pack_layout(gk_pack_t *p, size_t n, uint32_t B, uint32_t idw)
 {
     memset(p->count, 0, sizeof p->count);
     memset(p->off, 0, sizeof p->off);
     p->n = n;
     p->B = B;
+    p->idw = idw;
     p->nlevels = 0;
     p->nnodes = 0;
     p->bytes = 0;
     if (n == 0)
         return true;
-    if (n > UINT32_MAX || B < GK_RTREE_MIN_NODE || B > GK_RTREE_MAX_NODE)
+    if (n > UINT32_MAX || B < GK_RTREE_MIN_NODE || B > GK_RTREE_MAX_NODE ||
+        (idw != 4 && idw != 8))
         return false;
     uint32_t l = 0;
     p->count[0] = (n + B - 1) / B;
-    size_t bytes = p->count[0] * 40 * (size_t)B;
+    size_t bytes = p->count[0] * (32 + idw) * (size_t)B;
     size_t nodes = p->count[0];
     while (p->count[l] > 1) {
         if (l + 1 >= GK_RTREE_MAX_LEVELS)
@@ -77,7 +122,8 @@ static void set_slot(double *node, uint32_t B, uint32_t s, gk_box_t b)
 static double *node_w(gk_pack_t *p, uint32_t level, size_t j)
 {
     return (double *)(void *)(p->data + p->off[level] +
-                              j * (size_t)p->B * (level == 0 ? 40 : 32));
+                              j * (size_t)p->B *
+                                  (level == 0 ? 32 + p->idw : 32));
 }
 
 void gk_pack_fill_level(gk_pack_t *p, uint32_t l)
@@ -91,10 +137,10 @@ void gk_pack_fill_level(gk_pack_t *p, uint32_t l)
             if (c < p->count[l - 1]) {
                 const double *src = gk_pack_node(p, l - 1, c);
                 for (uint32_t i = 0; i < B; i++) {
-                    b.xmin = fmin(b.xmin, src[i]);
-                    b.ymin = fmin(b.ymin, src[B + i]);
-                    b.xmax = fmax(b.xmax, src[2 * B + i]);
-                    b.ymax = fmax(b.ymax, src[3 * B + i]);
+                    b.xmin = src[i] < b.xmin ? src[i] : b.xmin;
+                    b.ymin = src[B + i] < b.ymin ? src[B + i] : b.ymin;
+                    b.xmax = src[2 * B + i] > b.xmax ? src[2 * B + i] : b.xmax;
+                    b.ymax = src[3 * B + i] > b.ymax ? src[3 * B + i] : b.ymax;
                 }
             }
             set_slot(dst, B, s, b);
@@ -215,8 +261,8 @@ void gk_pack_free(gk_pack_t *p)
 {
     if (!p)
         return;
-    if (p->owned)
-        free(p->data);
+    if (p->owned && p->data)
+        gk_index_release(p->data, p->alloc_len);
     free(p);
 }
 
@@ -228,7 +274,16 @@ gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
     gk_pack_t *p = calloc(1, sizeof *p);
     if (!p)
         return gk_error_nomem(ctx, "an R-tree");
-    if (!gk_pack_layout(p, n, B)) {
+    /* 4-byte ids when they all fit: 36 instead of 40 bytes per item */
+    uint32_t idw = 4;
+    if (ids) {
+        for (size_t i = 0; i < n && idw == 4; i++)
+            if (ids[i] < INT32_MIN || ids[i] > INT32_MAX)
+                idw = 8;
+    } else if (n > (size_t)INT32_MAX + 1) {
+        idw = 8;
+    }
+    if (!gk_pack_layout(p, n, B, idw)) {
         free(p);
         return gk_error(ctx, GK_ERR_UNSUPPORTED,
                         "gk_rtree_build: %zu items is too many for one tree "
@@ -242,13 +297,12 @@ gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
         *out = p;
         return GK_OK;
     }
-    size_t alloc = (p->bytes + 63) & ~(size_t)63;
-    p->data = aligned_alloc(64, alloc);
+    p->data = gk_index_alloc(p->bytes, &p->alloc_len);
     if (!p->data) {
         free(p);
         return gk_error_nomem(ctx, "R-tree nodes");
     }
-    size_t leafbytes = p->count[0] * 40 * (size_t)B;
+    size_t leafbytes = p->count[0] * (32 + idw) * (size_t)B;
     uint64_t *r2 = (uint64_t *)(void *)(p->data + leafbytes - 8 * n);
     uint64_t *r1 = r2 - n;
     uint64_t *sorted = method == GK_RTREE_STR
@@ -257,26 +311,39 @@ gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
     if (sorted != r2)
         memmove(r2, sorted, n * sizeof *r2);
 
+    /* The boxes are read in sorted order, i.e. at random: prefetch the
+     * boxes of the leaf after next so their cache misses overlap. */
+    const size_t ahead = 2 * (size_t)B;
     for (size_t j = 0; j < p->count[0]; j++) {
         uint64_t k[GK_RTREE_MAX_NODE];
         size_t m = n - j * B < B ? n - j * B : B;
         memcpy(k, r2 + j * B, m * sizeof k[0]);
+        size_t pf = j * B + ahead;
+        for (size_t i = pf; i < pf + B && i < n; i++)
+            __builtin_prefetch(&boxes[(uint32_t)r2[i]]);
         double *node = node_w(p, 0, j);
-        int64_t *nid = (int64_t *)(void *)(node + 4 * B);
+        void *nid = node + 4 * B;
         gk_box_t bb = gk_box_empty();
         for (uint32_t s = 0; s < B; s++) {
             if (s < m) {
                 uint32_t i = (uint32_t)k[s];
                 gk_box_t b = boxes[i];
                 set_slot(node, B, s, b);
-                nid[s] = ids ? ids[i] : (int64_t)i;
-                bb.xmin = fmin(bb.xmin, b.xmin);
-                bb.ymin = fmin(bb.ymin, b.ymin);
-                bb.xmax = fmax(bb.xmax, b.xmax);
-                bb.ymax = fmax(bb.ymax, b.ymax);
+                int64_t id = ids ? ids[i] : (int64_t)i;
+                if (idw == 4)
+                    ((int32_t *)nid)[s] = (int32_t)id;
+                else
+                    ((int64_t *)nid)[s] = id;
+                bb.xmin = b.xmin < bb.xmin ? b.xmin : bb.xmin;
+                bb.ymin = b.ymin < bb.ymin ? b.ymin : bb.ymin;
+                bb.xmax = b.xmax > bb.xmax ? b.xmax : bb.xmax;
+                bb.ymax = b.ymax > bb.ymax ? b.ymax : bb.ymax;
             } else {
                 set_slot(node, B, s, gk_box_empty());
-                nid[s] = 0;
+                if (idw == 4)
+                    ((int32_t *)nid)[s] = 0;
+                else
+                    ((int64_t *)nid)[s] = 0;
             }
         }
         if (p->nlevels > 1)

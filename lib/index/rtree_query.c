@@ -190,11 +190,10 @@ walk(const gk_pack_t *p, int mode, gk_box_t q, double d, sink_t *s)
                                       : mask_within(nd, B, q, d);
         m &= valid_mask(p, l, j);
         if (l == 0) {
-            const int64_t *ids = (const int64_t *)(const void *)(nd + 4 * B);
             while (m) {
                 uint32_t slot = (uint32_t)__builtin_ctzll(m);
                 m &= m - 1;
-                sink_emit(s, ids[slot], nd, B, slot);
+                sink_emit(s, gk_pack_id(p, nd, slot), nd, B, slot);
                 if (s->stopped)
                     return;
             }
@@ -202,6 +201,7 @@ walk(const gk_pack_t *p, int mode, gk_box_t q, double d, sink_t *s)
             while (m) {
                 uint32_t slot = 63u - (uint32_t)__builtin_clzll(m);
                 m &= ~((uint64_t)1 << slot);
+                gk_pack_prefetch(p, l - 1, j * B + slot);
                 stack[sp++] = (uint64_t)(j * B + slot) << 5 | (l - 1);
             }
         }
@@ -215,12 +215,17 @@ run(const gk_rtree_t *t, int mode, gk_box_t q, double d, sink_t *s)
         return;
     for (size_t i = 0; i < t->nparts && !s->stopped; i++)
         walk(t->parts[i], mode, q, d, s);
-    for (size_t i = 0; i < t->nbuf && !s->stopped; i++) {
-        gk_box_t b = t->buf_box[i];
-        bool hit = mode == MODE_BOX ? gk_box_hits(b, q) : gk_box_gap(b, q) <= d;
-        if (hit) {
-            double node[4] = {b.xmin, b.ymin, b.xmax, b.ymax};
-            sink_emit(s, t->buf_id[i], node, 1, 0);
+    for (size_t c = 0; c * 64 < t->nbuf && !s->stopped; c++) {
+        const double *nd = t->buf_node[c];
+        uint64_t m = mode == MODE_BOX ? mask_box(nd, 64, q)
+                                      : mask_within(nd, 64, q, d);
+        size_t left = t->nbuf - c * 64;
+        if (left < 64)
+            m &= ((uint64_t)1 << left) - 1;
+        while (m && !s->stopped) {
+            uint32_t slot = (uint32_t)__builtin_ctzll(m);
+            m &= m - 1;
+            sink_emit(s, t->buf_id[c * 64 + slot], nd, 64, slot);
         }
     }
 }

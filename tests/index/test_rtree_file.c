@@ -139,6 +139,32 @@ int main(void)
     ok(same_answers(t, w, 50), "overwritten file holds the new tree");
     gk_rtree_free(w);
 
+    /* ids beyond 32 bits take 8 bytes, in memory and in the file */
+    int64_t *big = malloc(n * sizeof *big);
+    for (size_t i = 0; i < n; i++)
+        big[i] = ((int64_t)1 << 40) + (int64_t)i * 3;
+    gk_rtree_t *tb, *ob;
+    gk_rtree_build(ctx, b, big, n, NULL, &tb);
+    gk_rtree_build(ctx, b, NULL, n, NULL, &ob);
+    const char *pb = path_in("big.gkidx");
+    is_int(gk_rtree_save(ctx, tb, pb), GK_OK, "save a tree with 64-bit ids");
+    is_int(gk_rtree_open(ctx, pb, NULL, &w), GK_OK, "open it");
+    gk_box_t win = {100, 100, 300, 300};
+    int64_t ga[4096], gb[4096];
+    size_t na = gk_rtree_query_box(w, win, ga, 4096);
+    size_t nb2 = gk_rtree_query_box(ob, win, gb, 4096);
+    bool ids_ok = na == nb2 && na > 10;
+    for (size_t i = 0; ids_ok && i < na; i++)
+        ids_ok = ga[i] - ((int64_t)1 << 40) == gb[i] * 3;
+    ok(ids_ok && gk_rtree_info(tb).memory_bytes >
+                     gk_rtree_info(ob).memory_bytes + 3 * n,
+       "64-bit ids survive the round trip (and cost 4 bytes more per item)");
+    gk_rtree_free(w);
+    gk_rtree_free(tb);
+    gk_rtree_free(ob);
+    free(big);
+    unlink(pb);
+
     /* empty tree round trip */
     gk_rtree_t *e;
     gk_rtree_new(ctx, NULL, &e);

@@ -5,6 +5,8 @@
  * degenerate sizes (0, 1, B, B + 1), one configuration of 1,000,000 boxes,
  * the Hilbert curve, CRC-32C, and argument errors.
  */
+#include <pthread.h>
+
 #include "tap.h"
 
 #include "rtree_oracle.h"
@@ -137,7 +139,9 @@ static void test_configs(void)
             int64_t *ids = malloc((n + 1) * sizeof *ids);
             gen_boxes(b, n, kind, 1000.0, 20.0, 100 + si);
             for (size_t i = 0; i < n; i++)
-                ids[i] = (int64_t)(i * 7919 % (n + 1)) - 5;
+                ids[i] = (int64_t)(i * 7919 % (n + 1)) - 5 +
+                         /* odd sizes: ids beyond 32 bits (8-byte ids) */
+                         (si % 2 ? (int64_t)1 << 40 : 0);
             for (int ni = 0; ni < 3; ni++) {
                 for (int m = 0; m < 2; m++) {
                     gk_rtree_opts_t o = {nodes[ni], (gk_rtree_method_t)m};
@@ -158,7 +162,7 @@ static void test_configs(void)
         }
         ok(bad == 0 && built == 60,
            "%s data: every query equals brute force (sizes 0..20000, node "
-           "sizes 4/16/64, Hilbert and STR)",
+           "sizes 4/16/64, Hilbert and STR, 4- and 8-byte ids)",
            kinds[kind]);
         if (bad)
             diag("%d mismatches", bad);
@@ -321,13 +325,70 @@ static void test_million(void)
            info.node_size == 16,
        "info: 1M items, one part, height 5, node size 16");
     double per_item = (double)info.memory_bytes / (double)n;
-    ok(per_item < 42.5, "memory: %.2f bytes per item (40 + inner nodes)",
-       per_item);
+    ok(per_item < 38.2,
+       "memory: %.2f bytes per item (32 box + 4 id + inner nodes)", per_item);
     free(all);
     free(got);
     free(want);
     free(b);
     gk_rtree_free(t);
+}
+
+/* Any number of threads may query one tree at once: four threads run the
+ * same window and kNN queries and must each get the single-thread answer. */
+typedef struct par {
+    const gk_rtree_t *t;
+    const gk_box_t *w;
+    const size_t *want;
+    const int64_t *want_knn;
+    int bad;
+} par_t;
+
+static void *par_main(void *arg)
+{
+    par_t *p = arg;
+    int64_t ids[512];
+    double d[5];
+    for (int rep = 0; rep < 20; rep++)
+        for (int q = 0; q < 100; q++) {
+            p->bad += gk_rtree_query_box(p->t, p->w[q], ids, 512) != p->want[q];
+            gk_rtree_nearest(p->t, p->w[q], 5, NULL, ids, d);
+            p->bad += memcmp(ids, p->want_knn + 5 * q, 5 * sizeof *ids) != 0;
+        }
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    size_t n = 50000;
+    gk_box_t *b = malloc(n * sizeof *b);
+    gen_boxes(b, n, DATA_CLUSTERED, 1000, 5, 17);
+    gk_rtree_t *t;
+    gk_rtree_build(NULL, b, NULL, n, NULL, &t);
+    gk_box_t w[100];
+    size_t want[100];
+    int64_t want_knn[500];
+    double d[5];
+    uint64_t s = 8;
+    for (int q = 0; q < 100; q++) {
+        w[q] = rand_window(&s, 1000, 30);
+        want[q] = gk_rtree_query_box(t, w[q], NULL, 0);
+        gk_rtree_nearest(t, w[q], 5, NULL, want_knn + 5 * q, d);
+    }
+    pthread_t th[4];
+    par_t p[4];
+    for (int i = 0; i < 4; i++) {
+        p[i] = (par_t){t, w, want, want_knn, 0};
+        pthread_create(&th[i], NULL, par_main, &p[i]);
+    }
+    int bad = 0;
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        bad += p[i].bad;
+    }
+    ok(bad == 0, "4 threads querying one tree at once get the same answers");
+    gk_rtree_free(t);
+    free(b);
 }
 
 static void test_errors(void)
@@ -378,6 +439,7 @@ int main(void)
     test_buffers_and_visitors();
     test_knn_callback();
     test_million();
+    test_threads();
     test_errors();
     return done_testing();
 }
