@@ -14,8 +14,9 @@ packages=(
   # Python side (Debian's /usr/bin/python3)
   python3 python3-dev python3-numpy python3-pytest python3-pyproj
   python3-shapely python3-gdal python3-mesonpy
-  # benchmarks and optional tests of the Python package (GeoPandas peer)
-  python3-geopandas
+  # benchmarks and optional tests of the Python package (GeoPandas peer;
+  # the rtree package as the R-tree peer; Dask for the scale-out example)
+  python3-geopandas python3-rtree python3-dask python3-distributed
   # sanitizer and fuzzing runtime for clang
   libclang-rt-14-dev
 )
