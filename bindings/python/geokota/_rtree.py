@@ -73,11 +73,13 @@ class RTree(_geokota.RTree):
 
 class Item:
     """What ``Index.intersection(..., objects=True)`` yields, as in the
-    ``rtree`` package: ``id``, ``object`` and ``bbox`` (interleaved)."""
+    ``rtree`` package: ``id`` and ``object``; ``bbox`` is None (queries
+    do not return the items' boxes)."""
 
     __slots__ = ("id", "object", "bbox")
 
-    def __init__(self, id: int, obj: Any, bbox: List[float]) -> None:
+    def __init__(self, id: int, obj: Any,
+                 bbox: Optional[List[float]] = None) -> None:
         self.id = id
         self.object = obj
         self.bbox = bbox
@@ -104,7 +106,7 @@ class Index:
     indexes by file name, custom storages, properties (use
     :class:`RTree.save` / :meth:`RTree.open` for files). Objects are kept
     in a dict by id (the last object inserted with an id wins); ids are
-    int64. Items in a query come in tree order, which differs from
+    int64; ``Item.bbox`` is None. Items in a query come in tree order, which differs from
     ``rtree``'s.
     """
 
@@ -169,10 +171,7 @@ class Index:
     def _items(self, ids: Iterable[int], objects: Any) -> Iterator[Any]:
         if objects == "raw":
             return (self._objects.get(i) for i in ids)
-        return (Item(i, self._objects.get(i), self._bbox_of(i)) for i in ids)
-
-    def _bbox_of(self, id: int) -> Optional[List[float]]:
-        return None  # boxes are not kept per id; rtree gives them, we don't
+        return (Item(i, self._objects.get(i)) for i in ids)
 
     def intersection(self, coordinates: Box,
                      objects: Any = False) -> Iterator[Any]:

@@ -2,8 +2,9 @@
  * bindings/python/src/gkpy.h - what the extension's C files share: the
  * numpy C-API import, the exception mapping and each wrapped module's
  * method table. One C file per wrapped library module (errors, geoms,
- * measure, crs, io, rtree, estimate, volume); a new module adds its file, its table below and one
- * line in module.c.
+ * measure, crs, io, rtree, estimate, volume); a new module (assets, when
+ * the library has it) adds its file, its table below and one line in
+ * module.c.
  */
 #ifndef GKPY_H
 #define GKPY_H
