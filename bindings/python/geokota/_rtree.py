@@ -190,18 +190,19 @@ class Index:
         """The ``num_results`` nearest items by box distance, nearest
         first; items tied with the last one are all included (as rtree
         does)."""
-        box = np.array(self._box(coordinates), dtype=np.float64)
+        box = self._box(coordinates)
         k = max(int(num_results), 0)
-        if k == 0 or len(self._tree) == 0:
+        if k == 0:
             return iter([])
-        want = k
+        # one more than asked tells whether the last one has ties
+        want = k + 1
         while True:
-            _, ids, d = self._tree.nearest(box, want, return_distance=True)
-            if len(ids) < want or d[-1] > d[k - 1] or want >= len(self._tree):
+            _, ids, d = _geokota.RTree.nearest(self._tree, box, want)
+            if len(ids) < want or d[-1] > d[k - 1]:
                 break
             want *= 2
         n = min(k, len(ids))
-        if n:
+        if n and len(ids) > n:
             n = int(np.searchsorted(d, d[n - 1], side="right"))
         out = ids[:n].tolist()
         if objects:
