@@ -255,8 +255,11 @@ def _lonlat_boxes(roads: Any) -> Tuple[np.ndarray, bool]:
 
 def plane_origin(roads: Any) -> Tuple[float, float]:
     """The (lon, lat) centre of the box around all roads of a GeoDataFrame
-    in longitude/latitude: the plane origin the library picks for the whole
-    network by default, to pass to every part's :func:`estimate`."""
+    in longitude/latitude, to pass to every part's :func:`estimate`. For
+    lon/lat roads it is exactly the origin the library picks by default for
+    the whole network; for projected roads (reprojected here by geopandas)
+    pass it to the whole network's estimate too when comparing to the
+    bit."""
     if roads.crs is not None and not roads.crs.is_geographic:
         roads = roads.to_crs(roads.crs.geodetic_crs)
     b = roads.geometry.bounds.to_numpy()
