@@ -14,8 +14,9 @@ packages=(
   # Python side (Debian's /usr/bin/python3)
   python3 python3-dev python3-numpy python3-pytest python3-pyproj
   python3-shapely python3-gdal python3-mesonpy
-  # benchmarks and optional tests of the Python package (GeoPandas peer)
-  python3-geopandas
+  # Python peers and scale-out: GeoPandas, the rtree package (R-tree peer),
+  # Dask for the per-district example and its test
+  python3-geopandas python3-rtree python3-dask python3-distributed
   # peers of the R-tree benchmark (bench/, -Dbench=true)
   libspatialindex-dev libboost-dev
   # sanitizer and fuzzing runtime for clang

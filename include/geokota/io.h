@@ -117,6 +117,20 @@ GK_API gk_status_t gk_layer_add_double_field(gk_context_t *ctx,
                                              gk_layer_t *layer,
                                              const char *name,
                                              const double *values);
+/** Append a text column (copied): one UTF-8 string per feature, NULL for
+ *  null. @return GK_OK, GK_ERR_ARG, GK_ERR_NOMEM (the layer then has the
+ *  column with the values copied so far; free it). */
+GK_API gk_status_t gk_layer_add_string_field(gk_context_t *ctx,
+                                             gk_layer_t *layer,
+                                             const char *name,
+                                             const char *const *values);
+
+/** Replace the feature ids (mutates; one per feature): a layer built in
+ *  memory from part of a source keeps the source's ids, which name the
+ *  features in messages and reports (e.g. the road ids of an estimate).
+ *  @return GK_OK, GK_ERR_ARG. */
+GK_API gk_status_t gk_layer_set_fids(gk_context_t *ctx, gk_layer_t *layer,
+                                     const int64_t *fids);
 /** @} */
 
 /**

@@ -28,7 +28,9 @@ extern "C" {
  * Junctions count once: each road's share is the part of its corridor that
  * no earlier road (in input order) covers. Shares therefore sum exactly to
  * the area of the union, and a junction belongs to the road that comes
- * first in the file.
+ * first in the file. A road's share depends only on its own corridor and
+ * on the earlier corridors that meet it (subtracted as one union taken in
+ * input order), never on the other roads of the layer.
  * @{
  */
 typedef struct gk_corridors gk_corridors_t;
@@ -47,6 +49,20 @@ GK_API gk_status_t gk_corridors_prepare(gk_context_t *ctx,
                                         const gk_layer_t *roads,
                                         const bool *skip,
                                         gk_corridors_t **out);
+/**
+ * Same as gk_corridors_prepare() with the centre of the local plane given
+ * as @p origin_lonlat = {longitude, latitude} in degrees (of the roads'
+ * geographic CRS) instead of the centre of the roads' bounding box; NULL
+ * means that default. Corridors prepared with the same origin are the
+ * same to the bit whatever other roads the layer holds, which is what makes
+ * estimates of parts of a network add up exactly (gk_estimate_opts_t).
+ * @since 0.1
+ */
+GK_API gk_status_t gk_corridors_prepare_at(gk_context_t *ctx,
+                                           const gk_layer_t *roads,
+                                           const bool *skip,
+                                           const double *origin_lonlat,
+                                           gk_corridors_t **out);
 GK_API void gk_corridors_free(gk_corridors_t *c);
 
 /** Geodesic centerline length of each road, in m (n values). */
@@ -122,6 +138,16 @@ typedef struct gk_estimate_opts {
     bool skip_invalid;
     /** Bill-of-quantities options (waste, concrete supply). */
     gk_boq_options_t boq;
+    /** Build the corridors in a local plane centred on (plane_origin_lon,
+     *  plane_origin_lat), degrees of the roads' geographic CRS, instead of
+     *  the centre of the roads' bounding box (gk_corridors_prepare_at()).
+     *  Estimates of parts of one network that pass the whole network's
+     *  origin, and that hold, besides the roads of the part, the earlier
+     *  roads (in the network's order) that meet them, give per-road
+     *  figures equal to the bit to those of the whole: how an estimate is
+     *  split into tasks per district and reduced exactly. */
+    bool has_plane_origin;
+    double plane_origin_lon, plane_origin_lat;
 } gk_estimate_opts_t;
 
 /**

@@ -159,6 +159,36 @@ gk_status_t gk_layer_add_double_field(gk_context_t *ctx, gk_layer_t *l,
     return GK_OK;
 }
 
+gk_status_t gk_layer_add_string_field(gk_context_t *ctx, gk_layer_t *l,
+                                      const char *name,
+                                      const char *const *values)
+{
+    if (!l || !name || (!values && l->geoms.ngeoms))
+        return gk_error(ctx, GK_ERR_ARG,
+                        "gk_layer_add_string_field: NULL argument");
+    if (!gk_layer_add_column(l, name, GK_FIELD_STRING))
+        return gk_error_nomem(ctx, "a column");
+    gk_field_col_t *f = &l->fields[l->nfields - 1];
+    for (size_t i = 0; i < l->geoms.ngeoms; i++) {
+        f->isnull[i] = values[i] == NULL;
+        /* the layer owns its copies; gk_layer_free() releases those made
+         * before a failure */
+        if (values[i] && !(f->strs[i] = gk_strdup(values[i])))
+            return gk_error_nomem(ctx, "a text column");
+    }
+    return GK_OK;
+}
+
+gk_status_t gk_layer_set_fids(gk_context_t *ctx, gk_layer_t *l,
+                              const int64_t *fids)
+{
+    if (!l || (!fids && l->geoms.ngeoms))
+        return gk_error(ctx, GK_ERR_ARG, "gk_layer_set_fids: NULL argument");
+    if (l->geoms.ngeoms)
+        memcpy(l->fids, fids, l->geoms.ngeoms * sizeof *fids);
+    return GK_OK;
+}
+
 gk_geoms_t gk_layer_geoms(const gk_layer_t *l)
 {
     return gk_geomcol_view(&l->geoms);

@@ -115,10 +115,15 @@ static void data_centre(const gk_geoms_t *g, const bool *skip, double *lon0,
 }
 
 static gk_status_t make_plane(gk_context_t *ctx, gk_corridors_t *c,
-                              const gk_geoms_t *geo)
+                              const gk_geoms_t *geo, const double *origin)
 {
     double lon0, lat0;
-    data_centre(geo, c->skip, &lon0, &lat0);
+    if (origin) {
+        lon0 = origin[0];
+        lat0 = origin[1];
+    } else {
+        data_centre(geo, c->skip, &lon0, &lat0);
+    }
     char def[256];
     snprintf(def, sizeof def,
              "+proj=tmerc +lat_0=%.12f +lon_0=%.12f +k=1 +x_0=0 +y_0=0 "
@@ -160,9 +165,20 @@ static gk_status_t make_plane(gk_context_t *ctx, gk_corridors_t *c,
 gk_status_t gk_corridors_prepare(gk_context_t *ctx, const gk_layer_t *l,
                                  const bool *skip, gk_corridors_t **out)
 {
+    return gk_corridors_prepare_at(ctx, l, skip, NULL, out);
+}
+
+gk_status_t gk_corridors_prepare_at(gk_context_t *ctx, const gk_layer_t *l,
+                                    const bool *skip, const double *origin,
+                                    gk_corridors_t **out)
+{
     if (!ctx || !l || !out)
         return gk_error(ctx, GK_ERR_ARG, "gk_corridors_prepare: NULL argument");
     *out = NULL;
+    if (origin && !(fabs(origin[0]) <= 180 && fabs(origin[1]) < 90))
+        return gk_error(ctx, GK_ERR_INPUT_VALUE,
+                        "corridor plane origin %g, %g is not a longitude, "
+                        "latitude in degrees", origin[0], origin[1]);
     gk_corridors_t *c = calloc(1, sizeof *c);
     if (!c)
         return gk_error_nomem(ctx, "corridors");
@@ -222,7 +238,7 @@ gk_status_t gk_corridors_prepare(gk_context_t *ctx, const gk_layer_t *l,
         }
     }
     if (st == GK_OK)
-        st = make_plane(ctx, c, &g);
+        st = make_plane(ctx, c, &g, origin);
     free(geo_xy);
     if (st != GK_OK) {
         gk_corridors_free(c);
@@ -327,6 +343,12 @@ typedef struct share_run {
     size_t cap;
 } share_run_t;
 
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* Road i minus the union of the earlier corridors that meet it. */
 static GEOSGeometry *road_share(share_run_t *s, size_t i)
 {
@@ -346,6 +368,9 @@ static GEOSGeometry *road_share(share_run_t *s, size_t i)
         s->cap = n;
         n = gk_rtree_query_box(s->tree, box, s->hits, s->cap);
     }
+    /* In input order, so that the union (whose rounding depends on the
+     * order of its inputs) is the same whatever else the tree holds. */
+    qsort(s->hits, n, sizeof *s->hits, cmp_id);
     const GEOSPreparedGeometry *prep = GEOSPrepare_r(h, s->corr[i]);
     GEOSGeometry **earlier = calloc(n ? n : 1, sizeof *earlier);
     size_t m = 0;

@@ -281,7 +281,9 @@ static gk_status_t measure_and_build(run_t *r, gk_boq_t **out,
                                      gk_layer_t **surface)
 {
     gk_corridors_t *c = NULL;
-    gk_status_t st = gk_corridors_prepare(r->ctx, r->roads, r->skip, &c);
+    double origin[2] = {r->o->plane_origin_lon, r->o->plane_origin_lat};
+    gk_status_t st = gk_corridors_prepare_at(
+        r->ctx, r->roads, r->skip, r->o->has_plane_origin ? origin : NULL, &c);
     double *share = gk_calloc_array(r->noffsets * r->n, sizeof *share);
     double *hw = gk_calloc_array(r->n, sizeof *hw);
     if (st == GK_OK && (!share || !hw))

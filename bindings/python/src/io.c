@@ -107,7 +107,7 @@ static const char *crs_string(const gk_crs_t *crs)
     return *gk_crs_authority(crs) ? gk_crs_authority(crs) : gk_crs_wkt(crs);
 }
 
-static PyObject *layer_dict(const gk_layer_t *l)
+PyObject *gkpy_layer_dict(const gk_layer_t *l)
 {
     gk_geoms_t g = gk_layer_geoms(l);
     npy_intp n = (npy_intp)g.ngeoms;
@@ -174,7 +174,7 @@ static PyObject *py_read(PyObject *self, PyObject *args, PyObject *kw)
     st = gk_layer_read(ctx, path, &opts, &l);
     Py_END_ALLOW_THREADS
     Py_DECREF(path_obj);
-    PyObject *r = st == GK_OK ? layer_dict(l) : gkpy_raise(ctx, st);
+    PyObject *r = st == GK_OK ? gkpy_layer_dict(l) : gkpy_raise(ctx, st);
     gk_layer_free(l);
     gk_context_free(ctx);
     return r;

@@ -54,12 +54,16 @@ PyMODINIT_FUNC PyInit__geokota(void)
         add_methods(gkpy_geoms_methods, &n) < 0 ||
         add_methods(gkpy_measure_methods, &n) < 0 ||
         add_methods(gkpy_crs_methods, &n) < 0 ||
-        add_methods(gkpy_io_methods, &n) < 0)
+        add_methods(gkpy_io_methods, &n) < 0 ||
+        add_methods(gkpy_rtree_methods, &n) < 0 ||
+        add_methods(gkpy_estimate_methods, &n) < 0 ||
+        add_methods(gkpy_volume_methods, &n) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&module_def);
     if (!m)
         return NULL;
-    if (gkpy_errors_init(m) < 0 || gkpy_measure_init(m) < 0) {
+    if (gkpy_errors_init(m) < 0 || gkpy_measure_init(m) < 0 ||
+        gkpy_rtree_init(m) < 0) {
         Py_DECREF(m);
         return NULL;
     }
