@@ -69,6 +69,30 @@ GK_API gk_status_t gk_corridors_shares(gk_context_t *ctx,
                                        const double *half_width_m,
                                        double *share_m2,
                                        gk_layer_t **polygons);
+
+/** Options of gk_corridors_shares_v2(); zero means the defaults. */
+typedef struct gk_corridor_opts {
+    /** Threads to build the corridors and shares with: 0 for the number of
+     *  online CPUs, 1 for the calling thread only. The results are the same
+     *  bit for bit whatever the number (each road is computed alone, by one
+     *  thread, and nothing is summed across threads). */
+    int threads;
+} gk_corridor_opts_t;
+
+/**
+ * gk_corridors_shares() with options (@p opts may be NULL: the defaults).
+ * The corridors and shares are computed by several threads, each with its
+ * own GEOS and PROJ handles; @p c is only read, and the progress callback
+ * of @p ctx is called from the calling thread only.
+ * Errors: as gk_corridors_shares(); when several roads fail, the message
+ * names the first of them in input order.
+ */
+GK_API gk_status_t gk_corridors_shares_v2(gk_context_t *ctx,
+                                          const gk_corridors_t *c,
+                                          const double *half_width_m,
+                                          const gk_corridor_opts_t *opts,
+                                          double *share_m2,
+                                          gk_layer_t **polygons);
 /** @} */
 
 /**
@@ -122,6 +146,9 @@ typedef struct gk_estimate_opts {
     bool skip_invalid;
     /** Bill-of-quantities options (waste, concrete supply). */
     gk_boq_options_t boq;
+    /** Threads for the corridors (gk_corridor_opts_t.threads): 0 for the
+     *  number of online CPUs. The estimate is the same for any number. */
+    int threads;
 } gk_estimate_opts_t;
 
 /**

@@ -328,6 +328,10 @@ static gk_status_t measure_and_build(run_t *r, gk_boq_t **out,
             .layer_area_m2 = la,
         };
     }
+    /* A stage of its own, so that a caller (bench/bench_estimate.c) can see
+     * where the time goes. */
+    if (st == GK_OK && !gk_progress(r->ctx, 1.0, "bill of quantities"))
+        st = GK_ERR_INTERRUPTED;
     if (st == GK_OK)
         st = gk_boq_build(r->ctx, r->cat, in, kept, &r->o->boq, out);
     free(in);
