@@ -35,6 +35,11 @@ static GEOSGeometry *buffer_road(gk_context_t *ctx, GEOSContextHandle_t h,
              : NULL;
     if (line)
         GEOSGeom_destroy_r(h, line);
+    if (poly && GEOSisEmpty_r(h, poly) == 1) {
+        /* A zero-length road has no corridor (and no box). */
+        GEOSGeom_destroy_r(h, poly);
+        return NULL;
+    }
     if (!poly)
         gk_error(ctx, GK_ERR_DEP,
                  "%s: feature %lld: GEOS cannot build the "
@@ -187,10 +192,13 @@ static gk_status_t build_corridors(share_run_t *s, const double *hw)
                           c->label, (long long)c->fids[i], hw[i]);
         if (st != GK_OK || c->skip[i] || hw[i] == 0)
             continue;
+        gk_clear_error(s->ctx);
         s->corr[i] = buffer_road(s->ctx, s->h, bp, c, i, hw[i]);
         if (!s->corr[i]) {
             st = gk_errcode(s->ctx);
-            break;
+            if (st != GK_OK)
+                break;
+            continue; /* empty corridor */
         }
         double b[4];
         GEOSGeom_getXMin_r(s->h, s->corr[i], &b[0]);
