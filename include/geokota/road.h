@@ -53,7 +53,16 @@ GK_API void gk_corridors_free(gk_corridors_t *c);
 GK_API const double *gk_corridors_length_m(const gk_corridors_t *c);
 
 /**
- * Each road's share of the union of corridors of the given half widths.
+ * Each road's share of the union of corridors of the given half widths
+ * (gk_corridors_shares_v2() with the default options: as many threads as
+ * online CPUs).
+ *
+ * Accuracy: without @p polygons, shares are measured in the plane with the
+ * projection's exact area scale (error < 1e-9 relative within 30 km of the
+ * data's centre, farther roads are measured on the ellipsoid); with
+ * @p polygons, each share polygon is densified to 50 m and measured with
+ * the geodesic kernels (gk_measure: max(1e-9 A, 5e-4 m2)). The two agree
+ * to 1e-8 relative or 1e-5 m2 per road.
  * @param[in]  half_width_m  one per road, > 0 (m on the ground), or 0 to
  *                           leave the road out
  * @param[out] share_m2      one per road: ground area of its corridor not

@@ -102,6 +102,7 @@ static gk_status_t make_plane(gk_context_t *ctx, gk_corridors_t *c,
 {
     double lon0, lat0;
     data_centre(geo, c->skip, &lon0, &lat0);
+    c->lat0 = lat0;
     char def[256];
     snprintf(def, sizeof def,
              "+proj=tmerc +lat_0=%.12f +lon_0=%.12f +k=1 +x_0=0 +y_0=0 "

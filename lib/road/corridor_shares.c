@@ -51,11 +51,20 @@
 #include "io/io_internal.h"
 #include "road_internal.h"
 
-#define CHUNK          32 /* roads handed to a thread at a time */
-#define MIN_PER_THREAD 64 /* fewer roads than this per thread: fewer threads   \
-                           */
+/* Roads are handed to a thread CHUNK at a time; with fewer than
+ * MIN_PER_THREAD roads per thread, fewer threads are used. */
+#define CHUNK          32
+#define MIN_PER_THREAD 64
 #define MAX_THREADS    64
 #define NO_ROAD        SIZE_MAX
+/* Area mode: corridors with more ring vertices than MAX_RING_VERTS, or
+ * farther than MAX_X_M from the central meridian (corridor_area.c's error
+ * bound), are handled by GEOS; so is a road whose inclusion-exclusion would
+ * take more than CLIP_BUDGET clippings. */
+#define MAX_RING_VERTS 2048
+#define MAX_X_M        30000.0
+#define CLIP_BUDGET    200000L
+enum { KIND_NONE = 0, KIND_TRIANGLES = 1, KIND_GEOS_ONLY = 2 };
 
 typedef struct shared shared_t;
 
@@ -71,7 +80,15 @@ typedef struct worker {
     size_t cap_hits;
     gk_geomcol_t raw, dense; /* scratch, reused */
     gk_geomcol_t out;        /* lon/lat shares of this worker's roads */
-    size_t failed;           /* road this worker failed on, or NO_ROAD */
+    double *tri;             /* triangles of this worker's corridors */
+    size_t ntri, cap_tri;
+    double *ring; /* scratch: a corridor's ring */
+    size_t cap_ring;
+    int32_t *link;
+    size_t cap_link;
+    gk_piece_t *pieces, *near; /* all earlier pieces; those near a triangle */
+    size_t cap_pieces, cap_near;
+    size_t failed; /* road this worker failed on, or NO_ROAD */
     gk_status_t st;
     pthread_t thread;
     bool started;
@@ -87,6 +104,13 @@ struct shared {
     gk_box_t *box;
     gk_rtree_t *tree;
     bool want_polygons;
+    /* Area mode (no polygons wanted): corridors cut into triangles. */
+    uint8_t *kind;       /* per road: KIND_TRIANGLES or KIND_GEOS_ONLY */
+    uint32_t *tri_owner; /* the worker holding its triangles */
+    int64_t *tri_off;    /* its first triangle there */
+    uint32_t *tri_n;     /* its number of triangles */
+    double *ground;      /* ground area of its whole corridor (m2) */
+    worker_t *workers;
     uint32_t *owner;   /* per road: the worker holding its polygon */
     int64_t *out_geom; /* per road: its geometry in that worker's `out` */
     atomic_size_t next;
@@ -115,6 +139,69 @@ static GEOSGeometry *rectangle(GEOSContextHandle_t h, const double *p, double d)
     GEOSCoordSequence *cs = GEOSCoordSeq_copyFromBuffer_r(h, ring, 5, 0, 0);
     GEOSGeometry *lr = cs ? GEOSGeom_createLinearRing_r(h, cs) : NULL;
     return lr ? GEOSGeom_createPolygon_r(h, lr, NULL, 0) : NULL;
+}
+
+/* Room for `need` elements in *arr (capacity *cap). */
+static bool reserve(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    size_t ncap = *cap ? *cap : 256;
+    while (ncap < need)
+        ncap *= 2;
+    void *p = gk_realloc_array(*arr, ncap, elem);
+    if (!p)
+        return false;
+    *arr = p;
+    *cap = ncap;
+    return true;
+}
+
+/* Area mode: cut the corridor of road i into triangles (kept by this
+ * worker) and measure its ground area; GEOS_ONLY when it has holes or
+ * several parts, is large, far from the meridian or cannot be cut. */
+static gk_status_t triangulate_road(worker_t *w, size_t i,
+                                    const GEOSGeometry *poly)
+{
+    shared_t *s = w->s;
+    s->kind[i] = KIND_GEOS_ONLY;
+    const gk_box_t *b = &s->box[i];
+    if (fmax(fabs(b->xmin), fabs(b->xmax)) > MAX_X_M ||
+        GEOSGeomTypeId_r(w->h, poly) != GEOS_POLYGON ||
+        GEOSGetNumInteriorRings_r(w->h, poly) != 0)
+        return GK_OK;
+    const GEOSGeometry *ring = GEOSGetExteriorRing_r(w->h, poly);
+    const GEOSCoordSequence *cs =
+        ring ? GEOSGeom_getCoordSeq_r(w->h, ring) : NULL;
+    unsigned size = 0;
+    if (!cs || !GEOSCoordSeq_getSize_r(w->h, cs, &size) || size < 4 ||
+        size > MAX_RING_VERTS + 1)
+        return GK_OK;
+    size_t n = size - 1; /* closed ring: the last point repeats the first */
+    if (!reserve((void **)&w->ring, &w->cap_ring, 2 * (size_t)size,
+                 sizeof(double)) ||
+        !reserve((void **)&w->link, &w->cap_link, 2 * n, sizeof(int32_t)) ||
+        !reserve((void **)&w->tri, &w->cap_tri, 6 * (w->ntri + n),
+                 sizeof(double)))
+        return gk_error_nomem(w->ctx, "corridor triangles");
+    if (!GEOSCoordSeq_copyToBuffer_r(w->h, cs, w->ring, 0, 0))
+        return GK_OK;
+    size_t k = gk_ring_triangulate(w->ring, n, w->tri + 6 * w->ntri, w->link);
+    if (k == 0)
+        return GK_OK;
+    gk_tm_area_t t = gk_tm_area_at(s->c, 0.5 * (b->xmin + b->xmax),
+                                   0.5 * (b->ymin + b->ymax));
+    for (size_t v = 0; v < n; v++) {
+        w->ring[2 * v] -= t.x0;
+        w->ring[2 * v + 1] -= t.y0;
+    }
+    s->ground[i] = fabs(gk_tm_ground_area(&t, w->ring, n));
+    s->tri_owner[i] = w->id;
+    s->tri_off[i] = (int64_t)w->ntri;
+    s->tri_n[i] = (uint32_t)k;
+    w->ntri += k;
+    s->kind[i] = KIND_TRIANGLES;
+    return GK_OK;
 }
 
 /* Phase 0: the corridor of road i and its box. */
@@ -157,7 +244,7 @@ static gk_status_t build_one(worker_t *w, size_t i)
     GEOSGeom_getYMax_r(w->h, poly, &b[3]);
     s->box[i] = (gk_box_t){b[0], b[1], b[2], b[3]};
     s->corr[i] = poly;
-    return GK_OK;
+    return s->kind ? triangulate_road(w, i, poly) : GK_OK;
 }
 
 /* Insert points so that no edge of ring r is longer than the densify
@@ -228,6 +315,17 @@ static gk_status_t measure(worker_t *w, size_t i, const GEOSGeometry *g)
     return GK_OK;
 }
 
+/* Sort road ids ascending (few: insertion sort). */
+static void sort_ids(int64_t *ids, size_t k)
+{
+    for (size_t a = 1; a < k; a++)
+        for (size_t b = a; b > 0 && ids[b - 1] > ids[b]; b--) {
+            int64_t t = ids[b];
+            ids[b] = ids[b - 1];
+            ids[b - 1] = t;
+        }
+}
+
 /* The earlier roads (j < i) whose corridors meet road i's, ascending. */
 static gk_status_t earlier_neighbours(worker_t *w, size_t i, size_t *m)
 {
@@ -245,12 +343,7 @@ static gk_status_t earlier_neighbours(worker_t *w, size_t i, size_t *m)
     for (size_t q = 0; q < n; q++)
         if ((size_t)w->hits[q] < i)
             w->hits[k++] = w->hits[q];
-    for (size_t a = 1; a < k; a++) /* few: insertion sort */
-        for (size_t b = a; b > 0 && w->hits[b - 1] > w->hits[b]; b--) {
-            int64_t t = w->hits[b];
-            w->hits[b] = w->hits[b - 1];
-            w->hits[b - 1] = t;
-        }
+    sort_ids(w->hits, k);
     *m = 0;
     if (k == 0)
         return GK_OK;
@@ -270,6 +363,87 @@ static gk_status_t earlier_neighbours(worker_t *w, size_t i, size_t *m)
     return GK_OK;
 }
 
+/* Area mode: road i's share is the ground area of its corridor minus the
+ * area of its triangles covered by the earlier corridors (corridor_area.c).
+ * *done is false when GEOS must do it: a corridor involved was not cut
+ * into triangles, or the clipping budget ran out. */
+static gk_status_t share_by_triangles(worker_t *w, size_t i, bool *done)
+{
+    shared_t *s = w->s;
+    *done = false;
+    if (s->kind[i] != KIND_TRIANGLES)
+        return GK_OK;
+    size_t n = gk_rtree_query_box(s->tree, s->box[i], w->hits, w->cap_hits);
+    if (n > w->cap_hits) {
+        if (!reserve((void **)&w->hits, &w->cap_hits, n, sizeof *w->hits))
+            return gk_error_nomem(w->ctx, "corridor neighbours");
+        n = gk_rtree_query_box(s->tree, s->box[i], w->hits, w->cap_hits);
+    }
+    size_t m = 0, np = 0;
+    for (size_t q = 0; q < n; q++) {
+        size_t j = (size_t)w->hits[q];
+        if (j >= i)
+            continue;
+        if (s->kind[j] != KIND_TRIANGLES)
+            return GK_OK;
+        w->hits[m++] = (int64_t)j;
+        np += s->tri_n[j];
+    }
+    sort_ids(w->hits, m);
+    const gk_box_t *b = &s->box[i];
+    gk_tm_area_t t = gk_tm_area_at(s->c, 0.5 * (b->xmin + b->xmax),
+                                   0.5 * (b->ymin + b->ymax));
+    if (!reserve((void **)&w->pieces, &w->cap_pieces, np, sizeof *w->pieces) ||
+        !reserve((void **)&w->near, &w->cap_near, np, sizeof *w->near))
+        return gk_error_nomem(w->ctx, "corridor pieces");
+    np = 0;
+    for (size_t q = 0; q < m; q++) {
+        size_t j = (size_t)w->hits[q];
+        const double *tj = s->workers[s->tri_owner[j]].tri + 6 * s->tri_off[j];
+        for (uint32_t k = 0; k < s->tri_n[j]; k++) {
+            gk_piece_t *pc = &w->pieces[np++];
+            pc->road = (int64_t)j;
+            for (int v = 0; v < 3; v++) {
+                pc->xy[2 * v] = tj[6 * k + 2 * v] - t.x0;
+                pc->xy[2 * v + 1] = tj[6 * k + 2 * v + 1] - t.y0;
+            }
+            pc->box[0] = fmin(fmin(pc->xy[0], pc->xy[2]), pc->xy[4]);
+            pc->box[1] = fmin(fmin(pc->xy[1], pc->xy[3]), pc->xy[5]);
+            pc->box[2] = fmax(fmax(pc->xy[0], pc->xy[2]), pc->xy[4]);
+            pc->box[3] = fmax(fmax(pc->xy[1], pc->xy[3]), pc->xy[5]);
+        }
+    }
+    const double *ti = s->workers[s->tri_owner[i]].tri + 6 * s->tri_off[i];
+    double covered = 0;
+    long budget = CLIP_BUDGET;
+    for (uint32_t k = 0; np && k < s->tri_n[i]; k++) {
+        double tri[6], box[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+        for (int v = 0; v < 3; v++) {
+            tri[2 * v] = ti[6 * k + 2 * v] - t.x0;
+            tri[2 * v + 1] = ti[6 * k + 2 * v + 1] - t.y0;
+            box[0] = fmin(box[0], tri[2 * v]);
+            box[1] = fmin(box[1], tri[2 * v + 1]);
+            box[2] = fmax(box[2], tri[2 * v]);
+            box[3] = fmax(box[3], tri[2 * v + 1]);
+        }
+        size_t nn = 0;
+        for (size_t q = 0; q < np; q++) {
+            const double *pb = w->pieces[q].box;
+            if (!(pb[0] > box[2] || pb[2] < box[0] || pb[1] > box[3] ||
+                  pb[3] < box[1]))
+                w->near[nn++] = w->pieces[q];
+        }
+        double cov = gk_tm_covered_area(&t, tri, w->near, nn, &budget);
+        if (isnan(cov))
+            return GK_OK;
+        covered += cov;
+    }
+    /* Rounding may leave -1e-10 for a road wholly covered. */
+    s->share[i] = fmax(0, s->ground[i] - covered);
+    *done = true;
+    return GK_OK;
+}
+
 /* Phase 1: the share of road i. */
 static gk_status_t share_one(worker_t *w, size_t i)
 {
@@ -277,6 +451,12 @@ static gk_status_t share_one(worker_t *w, size_t i)
     s->share[i] = 0;
     if (!s->corr[i])
         return GK_OK;
+    if (s->kind) {
+        bool done = false;
+        gk_status_t st = share_by_triangles(w, i, &done);
+        if (st != GK_OK || done)
+            return st;
+    }
     size_t m = 0;
     gk_status_t st = earlier_neighbours(w, i, &m);
     const GEOSGeometry *cur = s->corr[i];
@@ -416,6 +596,11 @@ static void worker_free(worker_t *w, bool first)
     if (w->bp)
         GEOSBufferParams_destroy_r(w->h, w->bp);
     free(w->hits);
+    free(w->tri);
+    free(w->ring);
+    free(w->link);
+    free(w->pieces);
+    free(w->near);
     gk_geomcol_clear(&w->raw);
     gk_geomcol_clear(&w->dense);
     gk_geomcol_clear(&w->out);
@@ -530,8 +715,18 @@ gk_status_t gk_corridors_shares_v2(gk_context_t *ctx, const gk_corridors_t *c,
         s.owner = gk_calloc_array(n ? n : 1, sizeof *s.owner);
         s.out_geom = gk_calloc_array(n ? n : 1, sizeof *s.out_geom);
     }
+    if (!polygons) {
+        s.kind = gk_calloc_array(n ? n : 1, sizeof *s.kind);
+        s.tri_owner = gk_calloc_array(n ? n : 1, sizeof *s.tri_owner);
+        s.tri_off = gk_calloc_array(n ? n : 1, sizeof *s.tri_off);
+        s.tri_n = gk_calloc_array(n ? n : 1, sizeof *s.tri_n);
+        s.ground = gk_calloc_array(n ? n : 1, sizeof *s.ground);
+    }
     worker_t *ws = gk_calloc_array(nw, sizeof *ws);
-    if (!s.corr || !s.box || !ws || (polygons && (!s.owner || !s.out_geom)))
+    s.workers = ws;
+    if (!s.corr || !s.box || !ws || (polygons && (!s.owner || !s.out_geom)) ||
+        (!polygons &&
+         (!s.kind || !s.tri_owner || !s.tri_off || !s.tri_n || !s.ground)))
         st = gk_error_nomem(ctx, "corridors");
     size_t ready = 0;
     for (; st == GK_OK && ready < nw; ready++)
@@ -554,6 +749,11 @@ gk_status_t gk_corridors_shares_v2(gk_context_t *ctx, const gk_corridors_t *c,
     free(s.box);
     free(s.owner);
     free(s.out_geom);
+    free(s.kind);
+    free(s.tri_owner);
+    free(s.tri_off);
+    free(s.tri_n);
+    free(s.ground);
     gk_rtree_free(s.tree);
     return st;
 }

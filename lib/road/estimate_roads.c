@@ -292,8 +292,9 @@ static gk_status_t measure_and_build(run_t *r, gk_boq_t **out,
                                                        r->offsets[m])
                         ? 0
                         : r->width[i] / 2 + r->shoulder[i] + r->offsets[m];
-        st = gk_corridors_shares(r->ctx, c, hw, share + m * r->n,
-                                 m == 0 ? surface : NULL);
+        gk_corridor_opts_t co = {.threads = r->o->threads};
+        st = gk_corridors_shares_v2(r->ctx, c, hw, &co, share + m * r->n,
+                                    m == 0 ? surface : NULL);
     }
     size_t kept = r->n - r->nskipped, nl = 0, maxl = 0;
     for (size_t k = 0; k < r->ntpls; k++)
