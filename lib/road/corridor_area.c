@@ -223,11 +223,12 @@ static void box_of(const double *xy, int n, double *box)
 {
     box[0] = box[2] = xy[0];
     box[1] = box[3] = xy[1];
-    for (int k = 1; k < n; k++) {
-        box[0] = fmin(box[0], xy[2 * k]);
-        box[2] = fmax(box[2], xy[2 * k]);
-        box[1] = fmin(box[1], xy[2 * k + 1]);
-        box[3] = fmax(box[3], xy[2 * k + 1]);
+    for (int k = 1; k < n; k++) { /* (fmin/fmax are calls) */
+        double x = xy[2 * k], y = xy[2 * k + 1];
+        box[0] = x < box[0] ? x : box[0];
+        box[2] = x > box[2] ? x : box[2];
+        box[1] = y < box[1] ? y : box[1];
+        box[3] = y > box[3] ? y : box[3];
     }
 }
 

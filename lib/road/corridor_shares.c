@@ -363,6 +363,26 @@ static gk_status_t earlier_neighbours(worker_t *w, size_t i, size_t *m)
     return GK_OK;
 }
 
+/* Box of a triangle (no fmin/fmax: they are calls, and NaN cannot occur
+ * here). */
+static void tri_box(const double *xy, double *box)
+{
+    box[0] = box[2] = xy[0];
+    box[1] = box[3] = xy[1];
+    for (int v = 1; v < 3; v++) {
+        double x = xy[2 * v], y = xy[2 * v + 1];
+        box[0] = x < box[0] ? x : box[0];
+        box[2] = x > box[2] ? x : box[2];
+        box[1] = y < box[1] ? y : box[1];
+        box[3] = y > box[3] ? y : box[3];
+    }
+}
+
+static bool boxes_meet(const double *a, const double *b)
+{
+    return !(a[0] > b[2] || a[2] < b[0] || a[1] > b[3] || a[3] < b[1]);
+}
+
 /* Area mode: road i's share is the ground area of its corridor minus the
  * area of its triangles covered by the earlier corridors (corridor_area.c).
  * *done is false when GEOS must do it: a corridor involved was not cut
@@ -396,43 +416,37 @@ static gk_status_t share_by_triangles(worker_t *w, size_t i, bool *done)
     if (!reserve((void **)&w->pieces, &w->cap_pieces, np, sizeof *w->pieces) ||
         !reserve((void **)&w->near, &w->cap_near, np, sizeof *w->near))
         return gk_error_nomem(w->ctx, "corridor pieces");
+    /* The earlier corridors' triangles that reach into road i's box, in
+     * road i's local coordinates. */
+    double bx[4] = {b->xmin - t.x0, b->ymin - t.y0, b->xmax - t.x0,
+                    b->ymax - t.y0};
     np = 0;
     for (size_t q = 0; q < m; q++) {
         size_t j = (size_t)w->hits[q];
         const double *tj = s->workers[s->tri_owner[j]].tri + 6 * s->tri_off[j];
         for (uint32_t k = 0; k < s->tri_n[j]; k++) {
-            gk_piece_t *pc = &w->pieces[np++];
+            gk_piece_t *pc = &w->pieces[np];
             pc->road = (int64_t)j;
             for (int v = 0; v < 3; v++) {
                 pc->xy[2 * v] = tj[6 * k + 2 * v] - t.x0;
                 pc->xy[2 * v + 1] = tj[6 * k + 2 * v + 1] - t.y0;
             }
-            pc->box[0] = fmin(fmin(pc->xy[0], pc->xy[2]), pc->xy[4]);
-            pc->box[1] = fmin(fmin(pc->xy[1], pc->xy[3]), pc->xy[5]);
-            pc->box[2] = fmax(fmax(pc->xy[0], pc->xy[2]), pc->xy[4]);
-            pc->box[3] = fmax(fmax(pc->xy[1], pc->xy[3]), pc->xy[5]);
+            tri_box(pc->xy, pc->box);
+            np += boxes_meet(pc->box, bx);
         }
     }
     const double *ti = s->workers[s->tri_owner[i]].tri + 6 * s->tri_off[i];
     double covered = 0;
     long budget = CLIP_BUDGET;
     for (uint32_t k = 0; np && k < s->tri_n[i]; k++) {
-        double tri[6], box[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
-        for (int v = 0; v < 3; v++) {
-            tri[2 * v] = ti[6 * k + 2 * v] - t.x0;
-            tri[2 * v + 1] = ti[6 * k + 2 * v + 1] - t.y0;
-            box[0] = fmin(box[0], tri[2 * v]);
-            box[1] = fmin(box[1], tri[2 * v + 1]);
-            box[2] = fmax(box[2], tri[2 * v]);
-            box[3] = fmax(box[3], tri[2 * v + 1]);
-        }
+        double tri[6], box[4];
+        for (int v = 0; v < 6; v++)
+            tri[v] = ti[6 * k + v] - (v % 2 ? t.y0 : t.x0);
+        tri_box(tri, box);
         size_t nn = 0;
-        for (size_t q = 0; q < np; q++) {
-            const double *pb = w->pieces[q].box;
-            if (!(pb[0] > box[2] || pb[2] < box[0] || pb[1] > box[3] ||
-                  pb[3] < box[1]))
+        for (size_t q = 0; q < np; q++)
+            if (boxes_meet(w->pieces[q].box, box))
                 w->near[nn++] = w->pieces[q];
-        }
         double cov = gk_tm_covered_area(&t, tri, w->near, nn, &budget);
         if (isnan(cov))
             return GK_OK;
@@ -735,6 +749,9 @@ gk_status_t gk_corridors_shares_v2(gk_context_t *ctx, const gk_corridors_t *c,
         st = run_phase(ws, nw, &s, 0);
     if (st == GK_OK)
         st = build_tree(ctx, &s);
+    /* Progress 0 marks the end of the corridors (the bench times it). */
+    if (st == GK_OK && !gk_progress(ctx, 0, "corridors"))
+        st = GK_ERR_INTERRUPTED;
     if (st == GK_OK)
         st = run_phase(ws, nw, &s, 1);
     if (st == GK_OK && polygons)
