@@ -13,7 +13,10 @@
  * its corridor minus the union of the earlier corridors it meets (found
  * with geokota's R-tree). The share polygon is densified to 50 m edges,
  * transformed back to longitude/latitude and measured on the ellipsoid with
- * the geodesic kernels.
+ * the geodesic kernels. (This file prepares the roads; corridor_shares.c
+ * computes the shares, by threads, and when no polygons are wanted without
+ * overlays, measuring in the plane with the exact area scale,
+ * corridor_area.c; corridor_ref.c keeps the original path as the oracle.)
  *
  * Error bound for a single straight road of length L: the scale k varies
  * along the road, and using its value at the centre leaves a relative error
