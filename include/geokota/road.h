@@ -69,7 +69,16 @@ GK_API void gk_corridors_free(gk_corridors_t *c);
 GK_API const double *gk_corridors_length_m(const gk_corridors_t *c);
 
 /**
- * Each road's share of the union of corridors of the given half widths.
+ * Each road's share of the union of corridors of the given half widths
+ * (gk_corridors_shares_v2() with the default options: as many threads as
+ * online CPUs).
+ *
+ * Accuracy: without @p polygons, shares are measured in the plane with the
+ * projection's exact area scale (error < 1e-9 relative within 30 km of the
+ * data's centre, farther roads are measured on the ellipsoid); with
+ * @p polygons, each share polygon is densified to 50 m and measured with
+ * the geodesic kernels (gk_measure: max(1e-9 A, 5e-4 m2)). The two agree
+ * to 1e-8 relative or 1e-5 m2 per road.
  * @param[in]  half_width_m  one per road, > 0 (m on the ground), or 0 to
  *                           leave the road out
  * @param[out] share_m2      one per road: ground area of its corridor not
@@ -85,6 +94,30 @@ GK_API gk_status_t gk_corridors_shares(gk_context_t *ctx,
                                        const double *half_width_m,
                                        double *share_m2,
                                        gk_layer_t **polygons);
+
+/** Options of gk_corridors_shares_v2(); zero means the defaults. */
+typedef struct gk_corridor_opts {
+    /** Threads to build the corridors and shares with: 0 for the number of
+     *  online CPUs, 1 for the calling thread only. The results are the same
+     *  bit for bit whatever the number (each road is computed alone, by one
+     *  thread, and nothing is summed across threads). */
+    int threads;
+} gk_corridor_opts_t;
+
+/**
+ * gk_corridors_shares() with options (@p opts may be NULL: the defaults).
+ * The corridors and shares are computed by several threads, each with its
+ * own GEOS and PROJ handles; @p c is only read, and the progress callback
+ * of @p ctx is called from the calling thread only.
+ * Errors: as gk_corridors_shares(); when several roads fail, the message
+ * names the first of them in input order.
+ */
+GK_API gk_status_t gk_corridors_shares_v2(gk_context_t *ctx,
+                                          const gk_corridors_t *c,
+                                          const double *half_width_m,
+                                          const gk_corridor_opts_t *opts,
+                                          double *share_m2,
+                                          gk_layer_t **polygons);
 /** @} */
 
 /**
@@ -148,6 +181,9 @@ typedef struct gk_estimate_opts {
      *  split into tasks per district and reduced exactly. */
     bool has_plane_origin;
     double plane_origin_lon, plane_origin_lat;
+    /** Threads for the corridors (gk_corridor_opts_t.threads): 0 for the
+     *  number of online CPUs. The estimate is the same for any number. */
+    int threads;
 } gk_estimate_opts_t;
 
 /**

@@ -294,8 +294,9 @@ static gk_status_t measure_and_build(run_t *r, gk_boq_t **out,
                                                        r->offsets[m])
                         ? 0
                         : r->width[i] / 2 + r->shoulder[i] + r->offsets[m];
-        st = gk_corridors_shares(r->ctx, c, hw, share + m * r->n,
-                                 m == 0 ? surface : NULL);
+        gk_corridor_opts_t co = {.threads = r->o->threads};
+        st = gk_corridors_shares_v2(r->ctx, c, hw, &co, share + m * r->n,
+                                    m == 0 ? surface : NULL);
     }
     size_t kept = r->n - r->nskipped, nl = 0, maxl = 0;
     for (size_t k = 0; k < r->ntpls; k++)
@@ -330,6 +331,10 @@ static gk_status_t measure_and_build(run_t *r, gk_boq_t **out,
             .layer_area_m2 = la,
         };
     }
+    /* A stage of its own, so that a caller (bench/bench_estimate.c) can see
+     * where the time goes. */
+    if (st == GK_OK && !gk_progress(r->ctx, 1.0, "bill of quantities"))
+        st = GK_ERR_INTERRUPTED;
     if (st == GK_OK)
         st = gk_boq_build(r->ctx, r->cat, in, kept, &r->o->boq, out);
     free(in);
