@@ -1,0 +1,2 @@
+#include "assets_util.h"
+int main(void) { return done_testing(); }
