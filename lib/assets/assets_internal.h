@@ -35,7 +35,18 @@ struct gk_assets {
     bool readonly;
     gk_asset_snap_t *snap; /* NULL until the first query */
     sqlite3_stmt *row_stmt; /* attributes by fid, for result rows */
+    gk_geodesic_t *geo;     /* WGS 84 tables, made on first use */
+    sqlite3_stmt *ver_stmt, *pv_stmt; /* the snapshot's freshness key */
+    bool in_read; /* a query's read transaction is open */
 };
+
+/* End the read transaction gk_assets_snapshot() opened for a query (one
+ * transaction per query: one file lock instead of one per statement). */
+void gk_assets_read_done(gk_assets_t *s);
+
+/* The store's WGS 84 geodesic tables (built once: about a millisecond,
+ * too much to pay per query). NULL with the error set on failure. */
+const gk_geodesic_t *gk_assets_geodesic(gk_context_t *ctx, gk_assets_t *s);
 
 /* store.c */
 /* Error from SQLite as a geokota error naming the store's file:

@@ -336,9 +336,9 @@ gk_status_t gk_assets_gaps(gk_context_t *ctx, gk_assets_t *s,
     bool *mask = NULL;
     if (st == GK_OK)
         st = gk_asset_filter_mask(ctx, snap, filter, &mask);
-    gk_geodesic_t *geo = NULL;
+    const gk_geodesic_t *geo = NULL;
     if (st == GK_OK)
-        st = gk_geodesic_new(ctx, gk_ellipsoid_wgs84(), &geo);
+        st = (geo = gk_assets_geodesic(ctx, s)) ? GK_OK : gk_errcode(ctx);
     gk_asset_gaps_t *o = NULL;
     gaps_priv_t *p = NULL;
     if (st == GK_OK) {
@@ -382,7 +382,7 @@ gk_status_t gk_assets_gaps(gk_context_t *ctx, gk_assets_t *s,
     free(r.cand);
     free(mask);
     free(xy);
-    gk_geodesic_free(geo);
+    gk_assets_read_done(s);
     if (st != GK_OK) {
         gk_asset_gaps_free(o);
         return st;

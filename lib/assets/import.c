@@ -543,7 +543,116 @@ typedef struct writer {
     sqlite3_stmt *get, *ins, *upd, *log;
     const char *now, *who, *source;
     sbuf_t attrs, old;
+    /* rows whose R*Tree entry we write ourselves (see suspend_triggers) */
+    int64_t *fids;
+    gk_box_t *boxes;
+    size_t nchanged, capchanged;
+    char *trigger_sql[6];
+    bool empty; /* the store had no assets: every row is an insert */
 } writer_t;
+
+/* SpatiaLite keeps its R*Tree in step through triggers that run
+ * RTreeAlign() per row, which prepares a SQL statement each time: most of
+ * the cost of a big import. Inside the import's transaction we drop the
+ * insert/update triggers, write the index entries ourselves in one pass
+ * at the end, and recreate the triggers from their own saved SQL, so the
+ * store is exactly as SpatiaLite would have left it; a rollback (or a
+ * kill) restores the triggers with everything else. */
+static const char *const index_triggers[6] = {
+    "gii_assets_geom", "giu_assets_geom", "tmi_assets_geom",
+    "tmu_assets_geom", "ggi_assets_geom", "ggu_assets_geom"};
+/* The last two check each geometry's type and SRID against
+ * geometry_columns with a sub-query per row; the blobs an import writes
+ * are made by gk_splite_encode with SRID 4326 and XY, so the check is
+ * redundant here (it stays for every other writer). */
+
+static gk_status_t suspend_triggers(writer_t *w)
+{
+    sqlite3_stmt *q;
+    gk_status_t st = gk_assets_prepare(
+        w->ctx, w->s,
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+        &q);
+    for (int k = 0; st == GK_OK && k < 6; k++) {
+        sqlite3_reset(q);
+        sqlite3_bind_text(q, 1, index_triggers[k], -1, SQLITE_STATIC);
+        if (sqlite3_step(q) != SQLITE_ROW)
+            continue; /* not there (an older SpatiaLite): nothing to do */
+        w->trigger_sql[k] = gk_strdup((const char *)sqlite3_column_text(q, 0));
+        if (!w->trigger_sql[k]) {
+            st = gk_error_nomem(w->ctx, "import");
+            break;
+        }
+        char sql[96];
+        snprintf(sql, sizeof sql, "DROP TRIGGER \"%s\"", index_triggers[k]);
+        st = gk_assets_exec(w->ctx, w->s, sql);
+    }
+    sqlite3_finalize(q);
+    return st;
+}
+
+static void note_changed(writer_t *w, int64_t fid, gk_box_t box)
+{
+    if (w->nchanged == w->capchanged) {
+        size_t cap = w->capchanged ? 2 * w->capchanged : 1024;
+        int64_t *f = gk_realloc_array(w->fids, cap, sizeof *f);
+        if (f)
+            w->fids = f;
+        gk_box_t *b = gk_realloc_array(w->boxes, cap, sizeof *b);
+        if (b)
+            w->boxes = b;
+        if (!f || !b)
+            return; /* caught by resume_triggers */
+        w->capchanged = cap;
+    }
+    w->fids[w->nchanged] = fid;
+    w->boxes[w->nchanged++] = box;
+}
+
+static gk_status_t resume_triggers(writer_t *w, size_t expected)
+{
+    if (w->nchanged != expected)
+        return gk_error_nomem(w->ctx, "index entries");
+    sqlite3_stmt *del = NULL, *ins = NULL;
+    gk_status_t st = GK_OK;
+    if (w->trigger_sql[0]) {
+        st = gk_assets_prepare(w->ctx, w->s,
+                               "DELETE FROM idx_assets_geom WHERE pkid = ?",
+                               &del);
+        if (st == GK_OK)
+            st = gk_assets_prepare(w->ctx, w->s,
+                                   "INSERT INTO idx_assets_geom (pkid, xmin, "
+                                   "xmax, ymin, ymax) VALUES (?, ?, ?, ?, ?)",
+                                   &ins);
+    }
+    for (size_t i = 0; st == GK_OK && del && i < w->nchanged; i++) {
+        sqlite3_reset(del);
+        sqlite3_bind_int64(del, 1, w->fids[i]);
+        int rc = sqlite3_step(del);
+        sqlite3_reset(ins);
+        sqlite3_bind_int64(ins, 1, w->fids[i]);
+        sqlite3_bind_double(ins, 2, w->boxes[i].xmin);
+        sqlite3_bind_double(ins, 3, w->boxes[i].xmax);
+        sqlite3_bind_double(ins, 4, w->boxes[i].ymin);
+        sqlite3_bind_double(ins, 5, w->boxes[i].ymax);
+        if (rc == SQLITE_DONE)
+            rc = sqlite3_step(ins);
+        if (rc != SQLITE_DONE)
+            st = gk_assets_sqlerr(w->ctx, w->s, rc, "updating the R*Tree");
+    }
+    sqlite3_finalize(del);
+    sqlite3_finalize(ins);
+    if (st == GK_OK && w->nchanged && (w->trigger_sql[2] || w->trigger_sql[3]))
+        st = gk_assets_exec(w->ctx, w->s,
+                            "UPDATE geometry_columns_time SET last_insert = "
+                            "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
+                            "last_update = strftime('%Y-%m-%dT%H:%M:%fZ', "
+                            "'now') WHERE lower(f_table_name) = 'assets'");
+    for (int k = 0; st == GK_OK && k < 6; k++)
+        if (w->trigger_sql[k])
+            st = gk_assets_exec(w->ctx, w->s, w->trigger_sql[k]);
+    return st;
+}
 
 static void bind_text(sqlite3_stmt *q, int i, const char *v)
 {
@@ -581,11 +690,12 @@ static void old_values(sqlite3_stmt *get, sbuf_t *b)
 static gk_status_t upsert(writer_t *w, const char *id, const char *kind,
                           const char *cond, const char *inst,
                           const char *dist, const unsigned char *blob,
-                          size_t blen, char *what)
+                          size_t blen, gk_box_t box, char *what)
 {
     sqlite3_reset(w->get);
     sqlite3_bind_text(w->get, 1, id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(w->get);
+    /* Into an empty store every id is new (the source's are unique). */
+    int rc = w->empty ? SQLITE_DONE : sqlite3_step(w->get);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return gk_assets_sqlerr(w->ctx, w->s, rc, "reading an asset");
     const char *attrs = w->attrs.s;
@@ -631,10 +741,13 @@ static gk_status_t upsert(writer_t *w, const char *id, const char *kind,
     sqlite3_bind_text(q, 5, attrs, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 6, w->now, -1, SQLITE_STATIC);
     sqlite3_bind_blob(q, 7, blob, (int)blen, SQLITE_STATIC);
+    int64_t fid = *what == 'u' ? sqlite3_column_int64(w->get, 0) : 0;
     rc = sqlite3_step(q);
     sqlite3_reset(w->get);
     if (rc != SQLITE_DONE)
         return gk_assets_sqlerr(w->ctx, w->s, rc, "writing an asset");
+    note_changed(w, *what == 'i' ? sqlite3_last_insert_rowid(w->s->db) : fid,
+                 box);
     rc = sqlite3_step(w->log);
     return rc == SQLITE_DONE
                ? GK_OK
@@ -683,6 +796,10 @@ static void finalize_writer(writer_t *w)
     sqlite3_finalize(w->log);
     free(w->attrs.s);
     free(w->old.s);
+    free(w->fids);
+    free(w->boxes);
+    for (int k = 0; k < 6; k++)
+        free(w->trigger_sql[k]);
 }
 
 /* The rejects as GeoJSON: source attributes + reject_reason. */
@@ -752,7 +869,8 @@ static gk_status_t write_all(writer_t *w, const gk_layer_t *l,
         st = upsert(w, p->id[i], kinds[p->kind[i]].name,
                     field_text(l, f->cond, i, b1),
                     field_text(l, f->inst, i, b2),
-                    field_text(l, f->dist, i, b3), blob, blen, &what);
+                    field_text(l, f->dist, i, b3), blob, blen,
+                    gk_geoms_feature_box(ll, i), &what);
         free(blob);
         rep->inserted += what == 'i';
         rep->updated += what == 'u';
@@ -833,10 +951,26 @@ gk_status_t gk_assets_import_layer(gk_context_t *ctx, gk_assets_t *s,
         st = gk_assets_exec(ctx, s, "BEGIN IMMEDIATE");
         began = st == GK_OK;
     }
+    /* Room for the import's pages: a spill to the WAL mid-transaction
+     * writes the same R*Tree pages again and again. */
+    if (st == GK_OK)
+        st = gk_assets_exec(ctx, s, "PRAGMA cache_size = -262144");
+    if (st == GK_OK) {
+        sqlite3_stmt *q = NULL;
+        st = gk_assets_prepare(ctx, s, "SELECT EXISTS (SELECT 1 FROM assets)",
+                               &q);
+        w.empty = st == GK_OK && sqlite3_step(q) == SQLITE_ROW &&
+                  sqlite3_column_int(q, 0) == 0;
+        sqlite3_finalize(q);
+    }
+    if (st == GK_OK)
+        st = suspend_triggers(&w);
     if (st == GK_OK)
         st = prepare_writer(&w);
     if (st == GK_OK)
         st = write_all(&w, l, &ll, &f, kinds, &p, &rep);
+    if (st == GK_OK)
+        st = resume_triggers(&w, rep.inserted + rep.updated);
     if (st == GK_OK && (rep.inserted || rep.updated))
         st = gk_assets_exec(ctx, s,
                             "UPDATE gk_meta SET value = CAST(value AS "
@@ -848,6 +982,7 @@ gk_status_t gk_assets_import_layer(gk_context_t *ctx, gk_assets_t *s,
         st = gk_assets_exec(ctx, s, "COMMIT");
     if (st != GK_OK && began && !sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(s->db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
     if (st == GK_OK)
         gk_progress(ctx, 1.0, "import");
     plan_free(&p);

@@ -50,12 +50,8 @@ static gk_status_t finish(gk_context_t *ctx, gk_assets_t *s,
         st = gk_asset_rows_make(ctx, s, snap, v->h, v->n, out);
     }
     free(v->h);
+    gk_assets_read_done(s);
     return st;
-}
-
-static gk_status_t new_geodesic(gk_context_t *ctx, gk_geodesic_t **geo)
-{
-    return gk_geodesic_new(ctx, gk_ellipsoid_wgs84(), geo);
 }
 
 /* The tree to search: one kind's when the filter names exactly one. */
@@ -124,9 +120,9 @@ gk_status_t gk_assets_near(gk_context_t *ctx, gk_assets_t *s, double lon,
     bool *mask = NULL;
     if (st == GK_OK)
         st = gk_asset_filter_mask(ctx, snap, filter, &mask);
-    gk_geodesic_t *geo = NULL;
+    const gk_geodesic_t *geo = NULL;
     if (st == GK_OK)
-        st = new_geodesic(ctx, &geo);
+        st = (geo = gk_assets_geodesic(ctx, s)) ? GK_OK : gk_errcode(ctx);
     hitvec_t v = {0};
     int64_t *ids = NULL;
     double *d = NULL;
@@ -166,7 +162,6 @@ gk_status_t gk_assets_near(gk_context_t *ctx, gk_assets_t *s, double lon,
     free(ids);
     free(d);
     free(mask);
-    gk_geodesic_free(geo);
     return finish(ctx, s, snap, &v, st, out);
 }
 
@@ -297,15 +292,46 @@ gk_status_t gk_assets_within(gk_context_t *ctx, gk_assets_t *s,
     free(xy);
     if (!snap) {
         free(v.h);
+        gk_assets_read_done(s);
         return st;
     }
     return finish(ctx, s, snap, &v, st, out);
 }
 
 /* --- along and corridors ------------------------------------------------ */
+static int cmp_nearest(const void *pa, const void *pb)
+{
+    const gk_hit_t *a = pa, *b = pb;
+    if (a->asset != b->asset)
+        return a->asset < b->asset ? -1 : 1;
+    if (a->dist != b->dist)
+        return a->dist < b->dist ? -1 : 1;
+    return (a->group > b->group) - (a->group < b->group);
+}
+
+static int cmp_first(const void *pa, const void *pb)
+{
+    const gk_hit_t *a = pa, *b = pb;
+    if (a->asset != b->asset)
+        return a->asset < b->asset ? -1 : 1;
+    return (a->group > b->group) - (a->group < b->group);
+}
+
+/* Reduce (feature, asset) pairs to one per asset: its nearest feature
+ * (ties: lower index), or its first feature in file order. */
+static void keep_one_per_asset(hitvec_t *v, bool first)
+{
+    qsort(v->h, v->n, sizeof *v->h, first ? cmp_first : cmp_nearest);
+    size_t m = 0;
+    for (size_t i = 0; i < v->n; i++)
+        if (m == 0 || v->h[m - 1].asset != v->h[i].asset)
+            v->h[m++] = v->h[i];
+    v->n = m;
+}
+
 /* Hits of every feature of g within dist_m of some asset, one row per
- * (feature, asset), or per asset with its nearest feature (first_only:
- * the first feature in order, not the nearest). */
+ * (feature, asset), or one per asset with its nearest feature (NEAREST)
+ * or its first feature in file order (FIRST). */
 typedef enum { PER_FEATURE, NEAREST, FIRST } along_mode_t;
 
 static gk_status_t along_run(gk_context_t *ctx, gk_assets_t *s,
@@ -316,24 +342,17 @@ static gk_status_t along_run(gk_context_t *ctx, gk_assets_t *s,
 {
     const gk_asset_snap_t *snap = NULL;
     gk_status_t st = gk_assets_snapshot(ctx, s, &snap);
-    if (st != GK_OK)
+    if (st != GK_OK) {
+        gk_assets_read_done(s);
         return st;
+    }
     bool *mask = NULL;
     st = gk_asset_filter_mask(ctx, snap, filter, &mask);
-    gk_geodesic_t *geo = NULL;
+    const gk_geodesic_t *geo = NULL;
     if (st == GK_OK)
-        st = new_geodesic(ctx, &geo);
+        st = (geo = gk_assets_geodesic(ctx, s)) ? GK_OK : gk_errcode(ctx);
     hitvec_t v = {0};
     collect_t c = {{0}, NULL, snap};
-    /* best[a]: index into v of asset a's row (NEAREST/FIRST), or SIZE_MAX */
-    size_t *best = NULL;
-    if (st == GK_OK && mode != PER_FEATURE) {
-        best = gk_calloc_array(snap->n + 1, sizeof *best);
-        if (!best)
-            st = gk_error_nomem(ctx, "along");
-        for (size_t a = 0; best && a < snap->n; a++)
-            best[a] = SIZE_MAX;
-    }
     const gk_rtree_t *tree = NULL;
     if (st == GK_OK) {
         bool need;
@@ -352,28 +371,17 @@ static gk_status_t along_run(gk_context_t *ctx, gk_assets_t *s,
                    &c);
         for (size_t i = 0; i < c.cand.n; i++) {
             size_t a = c.cand.h[i].asset;
-            if (mode == FIRST && best[a] != SIZE_MAX)
-                continue;
             double d = gk_geom_distance_m(geo, &ag, a, g, j);
-            if (!(d <= dist_m))
-                continue;
-            if (mode == PER_FEATURE) {
+            if (d <= dist_m)
                 push(&v, a, (int64_t)j, d);
-            } else if (best[a] == SIZE_MAX) {
-                best[a] = v.n;
-                push(&v, a, (int64_t)j, d);
-            } else if (d < v.h[best[a]].dist) {
-                v.h[best[a]].group = (int64_t)j;
-                v.h[best[a]].dist = d;
-            }
         }
         if (c.cand.nomem)
             st = gk_error_nomem(ctx, "along");
     }
     free(c.cand.h);
-    free(best);
     free(mask);
-    gk_geodesic_free(geo);
+    if (st == GK_OK && mode != PER_FEATURE && !v.nomem)
+        keep_one_per_asset(&v, mode == FIRST);
     return finish(ctx, s, snap, &v, st, out);
 }
 

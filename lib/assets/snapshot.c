@@ -245,21 +245,42 @@ static gk_status_t build_trees(gk_context_t *ctx, gk_asset_snap_t *s)
     return st;
 }
 
-/* The two halves of the freshness key. */
+/* The two halves of the freshness key (statements kept: a query must not
+ * pay two prepares). */
 static gk_status_t version_key(gk_context_t *ctx, gk_assets_t *store,
                                int64_t *key)
 {
-    int64_t dv = gk_assets_data_version(ctx, store);
-    if (dv < 0)
-        return gk_errcode(ctx);
-    sqlite3_stmt *q;
-    gk_status_t st = gk_assets_prepare(ctx, store, "PRAGMA data_version", &q);
+    gk_status_t st = GK_OK;
+    if (!store->ver_stmt)
+        st = gk_assets_prepare(ctx, store,
+                               "SELECT CAST(value AS INTEGER) FROM gk_meta "
+                               "WHERE key = 'data_version'",
+                               &store->ver_stmt);
+    if (st == GK_OK && !store->pv_stmt)
+        st = gk_assets_prepare(ctx, store, "PRAGMA data_version",
+                               &store->pv_stmt);
     if (st != GK_OK)
         return st;
-    int64_t pv = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_finalize(q);
+    int rc = sqlite3_step(store->ver_stmt);
+    int64_t dv = rc == SQLITE_ROW ? sqlite3_column_int64(store->ver_stmt, 0)
+                                  : 0;
+    sqlite3_reset(store->ver_stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return gk_assets_sqlerr(ctx, store, rc, "reading the data version");
+    rc = sqlite3_step(store->pv_stmt);
+    int64_t pv = rc == SQLITE_ROW ? sqlite3_column_int64(store->pv_stmt, 0)
+                                  : 0;
+    sqlite3_reset(store->pv_stmt);
     *key = dv * 1000003 + pv;
     return GK_OK;
+}
+
+void gk_assets_read_done(gk_assets_t *s)
+{
+    if (s && s->in_read) {
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+        s->in_read = false;
+    }
 }
 
 gk_status_t gk_assets_snapshot(gk_context_t *ctx, gk_assets_t *store,
@@ -267,6 +288,12 @@ gk_status_t gk_assets_snapshot(gk_context_t *ctx, gk_assets_t *store,
 {
     if (!store || !out)
         return gk_error(ctx, GK_ERR_ARG, "asset query: NULL argument");
+    /* One read transaction for the whole query, ended by
+     * gk_assets_read_done(): kinds, assets and attributes all from the
+     * same state, and one lock instead of one per statement. */
+    if (sqlite3_get_autocommit(store->db) &&
+        sqlite3_exec(store->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+        store->in_read = true;
     int64_t key = 0;
     gk_status_t st = version_key(ctx, store, &key);
     if (st != GK_OK)
@@ -281,13 +308,9 @@ gk_status_t gk_assets_snapshot(gk_context_t *ctx, gk_assets_t *store,
     if (!s)
         return gk_error_nomem(ctx, "asset snapshot");
     gk_geomcol_init(&s->geoms);
-    /* One read transaction: kinds and assets from the same state. */
-    st = gk_assets_exec(ctx, store, "BEGIN");
-    if (st == GK_OK)
-        st = read_kinds(ctx, store, s);
+    st = read_kinds(ctx, store, s);
     if (st == GK_OK)
         st = read_assets(ctx, store, s);
-    sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
     if (st == GK_OK)
         st = build_trees(ctx, s);
     if (st != GK_OK) {

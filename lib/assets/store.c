@@ -281,12 +281,22 @@ gk_status_t gk_assets_open(gk_context_t *ctx, const char *path,
     return GK_OK;
 }
 
+const gk_geodesic_t *gk_assets_geodesic(gk_context_t *ctx, gk_assets_t *s)
+{
+    if (!s->geo && gk_geodesic_new(ctx, gk_ellipsoid_wgs84(), &s->geo) != GK_OK)
+        return NULL;
+    return s->geo;
+}
+
 void gk_assets_close(gk_assets_t *s)
 {
     if (!s)
         return;
+    gk_geodesic_free(s->geo);
     gk_asset_snap_free(s->snap);
     sqlite3_finalize(s->row_stmt);
+    sqlite3_finalize(s->ver_stmt);
+    sqlite3_finalize(s->pv_stmt);
     if (s->db)
         sqlite3_close(s->db);
     if (s->splite)

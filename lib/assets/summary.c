@@ -281,9 +281,9 @@ gk_status_t gk_assets_summary(gk_context_t *ctx, gk_assets_t *s,
         st = alloc_result(ctx, areas, nf, snap, &u.r);
     if (st == GK_OK && !(u.h = gk_ctx_geos(ctx)))
         st = gk_errcode(ctx);
-    gk_geodesic_t *geo = NULL;
+    const gk_geodesic_t *geo = NULL;
     if (st == GK_OK)
-        st = gk_geodesic_new(ctx, gk_ellipsoid_wgs84(), &geo);
+        st = (geo = gk_assets_geodesic(ctx, s)) ? GK_OK : gk_errcode(ctx);
     u.geo = geo;
     if (st == GK_OK) {
         u.ag = gk_geomcol_view(&snap->geoms);
@@ -326,7 +326,7 @@ gk_status_t gk_assets_summary(gk_context_t *ctx, gk_assets_t *s,
     free(u.met);
     free(u.buf);
     free(xy);
-    gk_geodesic_free(geo);
+    gk_assets_read_done(s);
     if (st != GK_OK) {
         gk_assets_summary_free(u.r);
         return st;

@@ -234,6 +234,21 @@ static void test_import_small(void)
                           "'assets' AND search_frame = BuildMbr(106.614, "
                           "-6.21, 106.616, -6.19))"),
            1, "SpatiaLite's own index found the moved asset");
+    is_int(sql_int(od.db, "SELECT count(*) FROM idx_assets_geom"), 5,
+           "its R*Tree has one entry per asset");
+    is_int(sql_int(od.db, "SELECT count(*) FROM sqlite_master WHERE type = "
+                          "'trigger' AND tbl_name = 'assets'"),
+           9, "and all 9 SpatiaLite triggers are back after the import");
+    /* An edit by another program (SQL, as QGIS would) still goes through
+     * SpatiaLite's triggers: index and constraints. */
+    sqlite3_exec(od.db, "UPDATE assets SET geom = MakePoint(106.9, -6.1, "
+                        "4326) WHERE id = 'a5'", NULL, NULL, NULL);
+    is_int(sql_int(od.db, "SELECT count(*) FROM idx_assets_geom WHERE "
+                          "xmin > 106.89 AND xmax < 106.91"),
+           1, "an SQL edit moves the index entry (triggers work)");
+    ok(sqlite3_exec(od.db, "UPDATE assets SET geom = MakePoint(1, 2, 3857) "
+                           "WHERE id = 'a5'", NULL, NULL, NULL) != SQLITE_OK,
+       "and a wrong SRID is refused by the constraint trigger");
     oracle_close(&od);
 
     gk_asset_rows_t *r = NULL;
