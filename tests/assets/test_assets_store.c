@@ -238,7 +238,7 @@ static void test_import_small(void)
            "its R*Tree has one entry per asset");
     is_int(sql_int(od.db, "SELECT count(*) FROM sqlite_master WHERE type = "
                           "'trigger' AND tbl_name = 'assets'"),
-           9, "and all 9 SpatiaLite triggers are back after the import");
+           8, "and all 8 SpatiaLite triggers are back after the import");
     /* An edit by another program (SQL, as QGIS would) still goes through
      * SpatiaLite's triggers: index and constraints. */
     sqlite3_exec(od.db, "UPDATE assets SET geom = MakePoint(106.9, -6.1, "
