@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <sqlite3.h>
@@ -29,6 +30,16 @@ static double now(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* CPU seconds (user + system) of this process or of its children: on a
+ * shared machine wall time varies with the load, CPU time much less. */
+static double cpu(int who)
+{
+    struct rusage u;
+    getrusage(who, &u);
+    return (double)u.ru_utime.tv_sec + 1e-6 * (double)u.ru_utime.tv_usec +
+           (double)u.ru_stime.tv_sec + 1e-6 * (double)u.ru_stime.tv_usec;
 }
 
 static uint64_t rs = 7;
@@ -66,7 +77,8 @@ int main(int argc, char **argv)
     snprintf(fgb, sizeof fgb, "%s/pts.fgb", dir);
     snprintf(ours, sizeof ours, "%s/ours.sqlite", dir);
     snprintf(peer, sizeof peer, "%s/peer.sqlite", dir);
-    snprintf(cmd, sizeof cmd, "rm -f %s %s %s* %s*", gj, fgb, ours, peer);
+    snprintf(cmd, sizeof cmd, "rm -f %.400s %.400s %.400s* %.400s*", gj, fgb,
+             ours, peer);
     run(cmd);
     FILE *f = fopen(gj, "w");
     if (!f)
@@ -92,7 +104,7 @@ int main(int argc, char **argv)
     const char *root = getenv("GK_SOURCE_ROOT");
     snprintf(kinds_file, sizeof kinds_file, "%s/data/asset_kinds.json",
              root ? root : ".");
-    double t0 = now();
+    double t0 = now(), c0 = cpu(RUSAGE_SELF);
     gk_assets_t *s = NULL;
     gk_status_t st = gk_assets_open(ctx, ours, GK_ASSETS_CREATE, &s);
     if (st == GK_OK)
@@ -102,7 +114,7 @@ int main(int argc, char **argv)
     gk_assets_import_report_t rep;
     if (st == GK_OK)
         st = gk_assets_import_file(ctx, s, fgb, &o, &rep);
-    double t_ours = now() - t0;
+    double t_ours = now() - t0, c_ours = cpu(RUSAGE_SELF) - c0;
     if (st != GK_OK) {
         fprintf(stderr, "import failed: %s\n", gk_errmsg(ctx));
         return 1;
@@ -111,14 +123,17 @@ int main(int argc, char **argv)
              "ogr2ogr -f SQLite -dsco SPATIALITE=YES -nln assets %s %s", peer,
              fgb);
     t0 = now();
+    c0 = cpu(RUSAGE_CHILDREN);
     run(cmd);
-    double t_peer = now() - t0;
+    double t_peer = now() - t0, c_peer = cpu(RUSAGE_CHILDREN) - c0;
     t0 = now();
     st = gk_assets_import_file(ctx, s, fgb, &o, &rep);
     double t_again = now() - t0;
-    printf("import            geokota %7.2f s   ogr2ogr %7.2f s   ratio %.2fx "
+    printf("import  wall      geokota %7.2f s   ogr2ogr %7.2f s   ratio %.2fx "
            "(ogr2ogr time / ours)\n",
            t_ours, t_peer, t_peer / t_ours);
+    printf("import  CPU       geokota %7.2f s   ogr2ogr %7.2f s   ratio %.2fx\n",
+           c_ours, c_peer, c_peer / c_ours);
     printf("re-import (all %zu unchanged) %.2f s\n\n", rep.unchanged, t_again);
 
     /* 2. queries */

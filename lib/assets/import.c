@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "assets_internal.h"
+#include "index/index_internal.h"
 #include "io/io_internal.h"
 #include "util/json_internal.h"
 
@@ -609,9 +610,53 @@ static void note_changed(writer_t *w, int64_t fid, gk_box_t box)
     w->boxes[w->nchanged++] = box;
 }
 
+typedef struct keyed {
+    uint32_t key;
+    uint32_t i;
+} keyed_t;
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    const keyed_t *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+/* The order to write index entries in: along the Hilbert curve of their
+ * centres, so consecutive R*Tree inserts touch the same few pages (in
+ * file order they land all over the tree). NULL when out of memory. */
+static keyed_t *hilbert_order(const writer_t *w)
+{
+    keyed_t *k = gk_calloc_array(w->nchanged + 1, sizeof *k);
+    if (!k)
+        return NULL;
+    gk_box_t e = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (size_t i = 0; i < w->nchanged; i++) {
+        e.xmin = fmin(e.xmin, w->boxes[i].xmin);
+        e.ymin = fmin(e.ymin, w->boxes[i].ymin);
+        e.xmax = fmax(e.xmax, w->boxes[i].xmax);
+        e.ymax = fmax(e.ymax, w->boxes[i].ymax);
+    }
+    double sx = e.xmax > e.xmin ? 65535.0 / (e.xmax - e.xmin) : 0;
+    double sy = e.ymax > e.ymin ? 65535.0 / (e.ymax - e.ymin) : 0;
+    for (size_t i = 0; i < w->nchanged; i++) {
+        const gk_box_t *b = &w->boxes[i];
+        double cx = ((b->xmin + b->xmax) / 2 - e.xmin) * sx;
+        double cy = ((b->ymin + b->ymax) / 2 - e.ymin) * sy;
+        k[i] = (keyed_t){gk_hilbert16((uint32_t)cx, (uint32_t)cy),
+                         (uint32_t)i};
+    }
+    qsort(k, w->nchanged, sizeof *k, cmp_keyed);
+    return k;
+}
+
 static gk_status_t resume_triggers(writer_t *w, size_t expected)
 {
     if (w->nchanged != expected)
+        return gk_error_nomem(w->ctx, "index entries");
+    keyed_t *order = hilbert_order(w);
+    if (!order)
         return gk_error_nomem(w->ctx, "index entries");
     sqlite3_stmt *del = NULL, *ins = NULL;
     gk_status_t st = GK_OK;
@@ -625,7 +670,8 @@ static gk_status_t resume_triggers(writer_t *w, size_t expected)
                                    "xmax, ymin, ymax) VALUES (?, ?, ?, ?, ?)",
                                    &ins);
     }
-    for (size_t i = 0; st == GK_OK && del && i < w->nchanged; i++) {
+    for (size_t o = 0; st == GK_OK && del && o < w->nchanged; o++) {
+        size_t i = order[o].i;
         sqlite3_reset(del);
         sqlite3_bind_int64(del, 1, w->fids[i]);
         int rc = sqlite3_step(del);
@@ -642,6 +688,7 @@ static gk_status_t resume_triggers(writer_t *w, size_t expected)
     }
     sqlite3_finalize(del);
     sqlite3_finalize(ins);
+    free(order);
     if (st == GK_OK && w->nchanged && (w->trigger_sql[2] || w->trigger_sql[3]))
         st = gk_assets_exec(w->ctx, w->s,
                             "UPDATE geometry_columns_time SET last_insert = "
