@@ -273,7 +273,8 @@ static void do_segment(run_t *r, int64_t road, const double *line, size_t k,
         r->nomem = true;
         return;
     }
-    qsort(r->iv.v, r->iv.n, sizeof *r->iv.v, cmp_ival);
+    if (r->iv.n > 1)
+        qsort(r->iv.v, r->iv.n, sizeof *r->iv.v, cmp_ival);
     /* Sweep: the uncovered pieces are the holes between merged intervals. */
     double t = 0;
     bool reached_end = false;

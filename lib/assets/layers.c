@@ -37,7 +37,8 @@ gk_status_t gk_assets_lonlat_xy(gk_context_t *ctx, const gk_layer_t *l,
     double *xy = gk_calloc_array(nv ? 2 * nv : 1, sizeof *xy);
     if (!xy)
         return gk_error_nomem(ctx, "reprojected coordinates");
-    memcpy(xy, view->xy, 2 * nv * sizeof *xy);
+    if (nv)
+        memcpy(xy, view->xy, 2 * nv * sizeof *xy);
     gk_crs_t *wgs = NULL;
     gk_transform_t *t = NULL;
     gk_status_t st = gk_crs_from_string(ctx, "EPSG:4326", &wgs);

@@ -321,6 +321,8 @@ static int cmp_first(const void *pa, const void *pb)
  * (ties: lower index), or its first feature in file order. */
 static void keep_one_per_asset(hitvec_t *v, bool first)
 {
+    if (v->n < 2)
+        return;
     qsort(v->h, v->n, sizeof *v->h, first ? cmp_first : cmp_nearest);
     size_t m = 0;
     for (size_t i = 0; i < v->n; i++)
