@@ -87,6 +87,7 @@ const char *num_cell(char buf[48], double v, int decimals);
 const char *cli_data_dir(const char *given);
 
 /* The subcommands. */
+int cmd_assets(int argc, char **argv);
 int cmd_estimate(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 int cmd_info(int argc, char **argv);

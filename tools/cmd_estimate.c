@@ -55,6 +55,10 @@ static const char help[] =
     "                           --volume-method cell|tin, --swell F (1.25),\n"
     "                           --shrink F (0.90) and --truck-m3 M (loose m3\n"
     "                           a dump truck carries, 6) as geokota volume\n"
+    "  --assets DB              list the assets of this asset store that lie\n"
+    "                           in a road's surface (to relocate or protect):\n"
+    "                           section \"assets\" of the report\n"
+    "  --assets-margin M        also assets within M metres of the surface\n"
     "  --layer NAME, --where SQL, --crs DEF   as in geokota measure\n"
     "  --data-dir DIR           catalog and templates folder (default:\n"
     "                           $GEOKOTA_DATA, else the installed data)\n"
@@ -75,6 +79,8 @@ typedef struct estimate_args {
     gk_read_opts_t read;
     gk_estimate_opts_t est;
     const char *crs, *path, *prices, *corridors, *width_table, *data_dir;
+    const char *assets;
+    double assets_margin;
     gk_boq_format_t fmt;
     gk_lang_t lang;
 } estimate_args_t;
@@ -84,7 +90,7 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
     enum { O_TEMPLATE = 256, O_WIDTH, O_WTABLE, O_PRICES, O_NOWASTE, O_CONCRETE,
            O_SKIP, O_CORR, O_LAYER, O_WHERE, O_CRS, O_DATA, O_FORMAT, O_LANG,
            O_WF, O_TF, O_NF, O_SF, O_LF, O_CF, O_DEM, O_PROFILE, O_CAMBER,
-           O_VMETHOD, O_SWELL, O_SHRINK, O_TRUCK };
+           O_VMETHOD, O_SWELL, O_SHRINK, O_TRUCK, O_ASSETS, O_AMARGIN };
     static const struct option opts[] = {
         {"template", required_argument, NULL, O_TEMPLATE},
         {"width", required_argument, NULL, O_WIDTH},
@@ -94,6 +100,8 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
         {"concrete", required_argument, NULL, O_CONCRETE},
         {"skip-invalid", no_argument, NULL, O_SKIP},
         {"corridors", required_argument, NULL, O_CORR},
+        {"assets", required_argument, NULL, O_ASSETS},
+        {"assets-margin", required_argument, NULL, O_AMARGIN},
         {"layer", required_argument, NULL, O_LAYER},
         {"where", required_argument, NULL, O_WHERE},
         {"crs", required_argument, NULL, O_CRS},
@@ -173,6 +181,13 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
             break;
         case O_SKIP: a->est.skip_invalid = true; break;
         case O_CORR: a->corridors = optarg; break;
+        case O_ASSETS: a->assets = optarg; break;
+        case O_AMARGIN:
+            if (!cli_parse_double(optarg, &a->assets_margin) ||
+                !(a->assets_margin >= 0))
+                return cli_usage_error("estimate", "--assets-margin needs "
+                                       "metres >= 0, not '%s'", optarg);
+            break;
         case O_LAYER: a->read.layer = optarg; break;
         case O_WHERE: a->read.where = optarg; break;
         case O_CRS: a->crs = optarg; break;
@@ -264,6 +279,23 @@ static gk_status_t add_earthwork(cli_t *cli, estimate_args_t *a,
     return st;
 }
 
+/* The assets inside the road surfaces, as the BOQ's "assets" section. */
+static gk_status_t add_assets(gk_context_t *ctx, const estimate_args_t *a,
+                              gk_boq_t *boq, const gk_layer_t *surface)
+{
+    gk_assets_t *store = NULL;
+    gk_asset_rows_t *rows = NULL;
+    gk_status_t st = gk_assets_open(ctx, a->assets, GK_ASSETS_READONLY, &store);
+    if (st == GK_OK)
+        st = gk_assets_in_corridors(ctx, store, surface, a->assets_margin,
+                                    &rows);
+    if (st == GK_OK)
+        st = gk_assets_add_to_boq(ctx, boq, rows, surface);
+    gk_asset_rows_free(rows);
+    gk_assets_close(store);
+    return st;
+}
+
 /* Everything that can fail before the report: read, estimate, price. */
 static gk_status_t run(cli_t *cli, estimate_args_t *a, gk_layer_t **roads,
                        gk_boq_t **boq, gk_layer_t **surface)
@@ -282,10 +314,13 @@ static gk_status_t run(cli_t *cli, estimate_args_t *a, gk_layer_t **roads,
     a->est.width_table = wt;
     if (st == GK_OK)
         st = gk_estimate_roads(ctx, *roads, &a->est, boq,
-                               a->corridors || a->ew.dem_path ? surface
-                                                              : NULL);
+                               a->corridors || a->ew.dem_path || a->assets
+                                   ? surface
+                                   : NULL);
     if (st == GK_OK && a->ew.dem_path)
         st = add_earthwork(cli, a, *roads, *surface, *boq);
+    if (st == GK_OK && a->assets)
+        st = add_assets(ctx, a, *boq, *surface);
     if (st == GK_OK && prices)
         st = gk_boq_apply_prices(ctx, *boq, prices);
     if (st == GK_OK && a->corridors)

@@ -20,6 +20,7 @@ static const command_t commands[] = {
     {"index", cmd_index, "build, query and describe .gkidx spatial indexes"},
     {"info", cmd_info, "describe a vector file: layers, counts, types, CRS, extent"},
     {"measure", cmd_measure, "area, perimeter and length per feature, and totals"},
+    {"assets", cmd_assets, "the city's asset store: import, near, within, along, gaps"},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 

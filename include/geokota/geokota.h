@@ -35,5 +35,6 @@
 #include "geokota/road.h"
 #include "geokota/estimate.h"
 #include "geokota/volume.h"
+#include "geokota/assets.h"
 
 #endif /* GEOKOTA_H */
