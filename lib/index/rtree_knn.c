@@ -36,7 +36,13 @@ typedef struct knn {
     double limit; /* max_dist or +inf */
     gk_rtree_dist_fn fn;
     void *user;
+    /* k <= SORTED_MAX: the k best are kept as a sorted list (ascending
+     * (distance, id)), cheaper than a heap for small k (an insertion moves
+     * a few entries, no sift, no final sort); larger k: a max-heap */
+    bool sorted;
 } knn_t;
+
+#define SORTED_MAX 32
 
 static inline bool worse(double da, int64_t ia, double db, int64_t ib)
 {
@@ -45,7 +51,7 @@ static inline bool worse(double da, int64_t ia, double db, int64_t ib)
 
 static inline double bound(const knn_t *s)
 {
-    return s->n < s->k ? s->limit : s->d[0];
+    return s->n < s->k ? s->limit : s->d[s->sorted ? s->k - 1 : 0];
 }
 
 static void sift_down(knn_t *s, size_t i, size_t n)
@@ -70,6 +76,24 @@ static void sift_down(knn_t *s, size_t i, size_t n)
 
 static void offer(knn_t *s, double d, int64_t id)
 {
+    if (s->sorted) {
+        size_t i = s->n;
+        if (i == s->k) {
+            if (!worse(s->d[i - 1], s->ids[i - 1], d, id))
+                return;
+            i--;
+        } else {
+            s->n++;
+        }
+        while (i > 0 && worse(s->d[i - 1], s->ids[i - 1], d, id)) {
+            s->d[i] = s->d[i - 1];
+            s->ids[i] = s->ids[i - 1];
+            i--;
+        }
+        s->d[i] = d;
+        s->ids[i] = id;
+        return;
+    }
     if (s->n < s->k) {
         size_t i = s->n++;
         while (i > 0) {
@@ -182,27 +206,56 @@ static size_t valid_slots(const gk_pack_t *p, uint32_t l, size_t j)
     return m < p->B ? m : p->B;
 }
 
+/* Squared distances of the first m slots of a node into out, and the bit
+ * mask of the slots with a finite squared distance <= b2: the slots worth a
+ * look, found without a branch per slot. */
+static uint64_t node_mask2(const double *nd, uint32_t B, gk_box_t q,
+                           double b2, size_t m, double *out)
+{
+    node_dists2(nd, B, q, out);
+    uint64_t mask = 0;
+#if defined(__SSE2__)
+    __m128d bv = _mm_set1_pd(b2), inf = _mm_set1_pd(INFINITY);
+    for (uint32_t i = 0; i < B; i += 2) {
+        __m128d d = _mm_loadu_pd(out + i);
+        __m128d ok = _mm_and_pd(_mm_cmple_pd(d, bv), _mm_cmplt_pd(d, inf));
+        mask |= (uint64_t)_mm_movemask_pd(ok) << i;
+    }
+#else
+    for (uint32_t i = 0; i < B; i++)
+        mask |= (uint64_t)(out[i] <= b2 && out[i] < INFINITY) << i;
+#endif
+    return m < 64 ? mask & ((UINT64_C(1) << m) - 1) : mask;
+}
+
 static void visit(knn_t *s, const gk_pack_t *p, uint32_t l, size_t j)
 {
     const uint32_t B = p->B;
     const double *nd = gk_pack_node(p, l, j);
     size_t m = valid_slots(p, l, j);
     double dist[GK_RTREE_MAX_NODE];
-    node_dists(nd, B, s->q, dist);
     if (l == 0) {
-        for (size_t i = 0; i < m; i++) {
-            if (!(dist[i] <= bound(s)) || dist[i] == INFINITY)
-                continue;
-            gk_box_t b = {nd[i], nd[B + i], nd[2 * B + i], nd[3 * B + i]};
-            int64_t id = gk_pack_id(p, nd, (uint32_t)i);
-            if (!s->fn) {
-                offer(s, dist[i], id);
+        /* squared distances first: only the few slots within the bound
+         * need a square root */
+        uint64_t mask = node_mask2(nd, B, s->q, bound2(s), m, dist);
+        while (mask) {
+            uint32_t i = (uint32_t)__builtin_ctzll(mask);
+            mask &= mask - 1;
+            int64_t id = gk_pack_id(p, nd, i);
+            if (s->fn) {
+                gk_box_t b = {nd[i], nd[B + i], nd[2 * B + i], nd[3 * B + i]};
+                consider(s, b, id);
                 continue;
             }
-            consider(s, b, id);
+            /* the same correctly rounded sqrt(dx*dx + dy*dy) as
+             * gk_box_gap, so distances match a brute-force scan */
+            double d = sqrt(dist[i]);
+            if (d <= bound(s))
+                offer(s, d, id);
         }
         return;
     }
+    node_dists(nd, B, s->q, dist);
     /* candidates sorted by distance (insertion sort: at most 64) */
     double cd[GK_RTREE_MAX_NODE];
     uint32_t cs[GK_RTREE_MAX_NODE];
@@ -233,6 +286,57 @@ static void visit(knn_t *s, const gk_pack_t *p, uint32_t l, size_t j)
     }
 }
 
+/* Prefetch the (up to) want nearest children of inner node j on level l
+ * whose squared distance in dist is <= b2; returns the nearest (or m when
+ * none qualifies). */
+static size_t prefetch_nearest(const gk_pack_t *p, uint32_t l, size_t j,
+                               const double *dist, size_t m, double b2,
+                               size_t want)
+{
+    size_t near[4], nn = 0;
+    for (size_t k = 0; k < m; k++) {
+        if (!(dist[k] <= b2) || dist[k] == INFINITY)
+            continue;
+        size_t at = nn < want ? nn++ : want;
+        while (at > 0 && dist[k] < dist[near[at - 1]]) {
+            if (at < want)
+                near[at] = near[at - 1];
+            at--;
+        }
+        if (at < want)
+            near[at] = k;
+    }
+    for (size_t k = 0; k < nn; k++)
+        gk_pack_prefetch(p, l - 1, j * p->B + near[k]);
+    return nn ? near[0] : m;
+}
+
+/* Seed the result before the best-first search: walk from the root to the
+ * leaf nearest at each level (one child per level, no queue) and scan it.
+ * With k <= B that leaf fills the result, so the search proper starts with
+ * a finite bound near the final one and queues only the few nodes within
+ * it, instead of every child of every node on the way down (most of the
+ * queue work when it started unbounded). Returns the leaf scanned, which
+ * the search must then skip (its items are already offered), or SIZE_MAX
+ * when none was. */
+static size_t seed(knn_t *s, const gk_pack_t *p)
+{
+    size_t j = 0;
+    for (uint32_t l = p->nlevels - 1; l > 0; l--) {
+        const double *nd = gk_pack_node(p, l, j);
+        size_t m = valid_slots(p, l, j);
+        double dist[GK_RTREE_MAX_NODE];
+        node_dists2(nd, p->B, s->q, dist);
+        size_t c = prefetch_nearest(p, l, j, dist, m, bound2(s),
+                                    l == 1 ? 4 : 1);
+        if (c == m)
+            return SIZE_MAX;
+        j = j * p->B + c;
+    }
+    visit(s, p, 0, j);
+    return j;
+}
+
 /* Best-first search over one part: a min-queue of (box distance, node) on
  * the stack; a node is expanded only when no queued node is nearer, so
  * exactly the nodes with box distance <= the final k-th distance are
@@ -250,6 +354,7 @@ static void best_first(knn_t *s, const gk_pack_t *p)
     qent_t q[QCAP];
     size_t qn = 0;
     const uint32_t B = p->B;
+    size_t seeded = seed(s, p);
     q[qn++] = (qent_t){0.0, (uint64_t)(p->nlevels - 1)};
     while (qn) {
         qent_t top = q[0];
@@ -276,38 +381,29 @@ static void best_first(knn_t *s, const gk_pack_t *p)
         uint32_t l = (uint32_t)(top.e & 31);
         size_t j = (size_t)(top.e >> 5);
         if (l == 0) {
-            visit(s, p, 0, j);
+            if (j != seeded)
+                visit(s, p, 0, j);
             continue;
         }
         const double *nd = gk_pack_node(p, l, j);
         size_t m = valid_slots(p, l, j);
         double dist[GK_RTREE_MAX_NODE];
-        node_dists2(nd, B, s->q, dist);
         double b2 = bound2(s);
+        uint64_t mask = node_mask2(nd, B, s->q, b2, m, dist);
         /* Start fetching the nearest children now, so that their cache
          * misses overlap: the nearest inner child is nearly always expanded
          * next, and a k = 10 search reads 3-4 leaves, nearly always among
          * the 4 nearest children of the first leaf parent. */
-        size_t near[4], nn = 0, want = l == 1 ? 4 : 1;
-        for (size_t k = 0; k < m; k++) {
-            if (!(dist[k] <= b2))
-                continue;
-            size_t at = nn < want ? nn++ : want;
-            while (at > 0 && dist[k] < dist[near[at - 1]]) {
-                if (at < want)
-                    near[at] = near[at - 1];
-                at--;
-            }
-            if (at < want)
-                near[at] = k;
-        }
-        for (size_t k = 0; k < nn; k++)
-            gk_pack_prefetch(p, l - 1, j * B + near[k]);
-        for (size_t k = 0; k < m; k++) {
+        prefetch_nearest(p, l, j, dist, m, b2, l == 1 ? 4 : 1);
+        while (mask) {
+            size_t k = (size_t)__builtin_ctzll(mask);
+            mask &= mask - 1;
             double d = dist[k];
-            if (!(d <= b2) || d == INFINITY)
+            if (!(d <= b2))
                 continue;
             size_t child = j * B + k;
+            if (l == 1 && child == seeded)
+                continue;
             if (qn == QCAP) {
                 visit(s, p, l - 1, child);
                 b2 = bound2(s);
@@ -329,7 +425,7 @@ size_t gk_rtree_nearest(const gk_rtree_t *tree, gk_box_t q, size_t k,
 {
     if (!tree || !ids || !dists || k == 0)
         return 0;
-    knn_t s = {q, k, 0, ids, dists, INFINITY, NULL, NULL};
+    knn_t s = {q, k, 0, ids, dists, INFINITY, NULL, NULL, k <= SORTED_MAX};
     if (opts) {
         s.fn = opts->dist_fn;
         s.user = opts->user;
@@ -345,9 +441,9 @@ size_t gk_rtree_nearest(const gk_rtree_t *tree, gk_box_t q, size_t k,
     }
     for (size_t i = 0; i < tree->nbuf; i++)
         consider(&s, gk_buf_box(tree, i), tree->buf_id[i]);
-    /* heap -> ascending (distance, id) */
+    /* heap -> ascending (distance, id); the sorted list already is */
     size_t n = s.n;
-    for (size_t end = n; end > 1; end--) {
+    for (size_t end = s.sorted ? 0 : n; end > 1; end--) {
         double td = s.d[0];
         int64_t ti = s.ids[0];
         s.d[0] = s.d[end - 1];
