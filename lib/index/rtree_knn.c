@@ -40,6 +40,7 @@ typedef struct knn {
      * (distance, id)), cheaper than a heap for small k (an insertion moves
      * a few entries, no sift, no final sort); larger k: a max-heap */
     bool sorted;
+    size_t skip; /* the leaf of the current part already scanned by seed() */
 } knn_t;
 
 #define SORTED_MAX 32
@@ -235,6 +236,8 @@ static void visit(knn_t *s, const gk_pack_t *p, uint32_t l, size_t j)
     size_t m = valid_slots(p, l, j);
     double dist[GK_RTREE_MAX_NODE];
     if (l == 0) {
+        if (j == s->skip)
+            return;
         /* squared distances first: only the few slots within the bound
          * need a square root */
         uint64_t mask = node_mask2(nd, B, s->q, bound2(s), m, dist);
@@ -311,32 +314,6 @@ static size_t prefetch_nearest(const gk_pack_t *p, uint32_t l, size_t j,
     return nn ? near[0] : m;
 }
 
-/* Seed the result before the best-first search: walk from the root to the
- * leaf nearest at each level (one child per level, no queue) and scan it.
- * With k <= B that leaf fills the result, so the search proper starts with
- * a finite bound near the final one and queues only the few nodes within
- * it, instead of every child of every node on the way down (most of the
- * queue work when it started unbounded). Returns the leaf scanned, which
- * the search must then skip (its items are already offered), or SIZE_MAX
- * when none was. */
-static size_t seed(knn_t *s, const gk_pack_t *p)
-{
-    size_t j = 0;
-    for (uint32_t l = p->nlevels - 1; l > 0; l--) {
-        const double *nd = gk_pack_node(p, l, j);
-        size_t m = valid_slots(p, l, j);
-        double dist[GK_RTREE_MAX_NODE];
-        node_dists2(nd, p->B, s->q, dist);
-        size_t c = prefetch_nearest(p, l, j, dist, m, bound2(s),
-                                    l == 1 ? 4 : 1);
-        if (c == m)
-            return SIZE_MAX;
-        j = j * p->B + c;
-    }
-    visit(s, p, 0, j);
-    return j;
-}
-
 /* Best-first search over one part: a min-queue of (box distance, node) on
  * the stack; a node is expanded only when no queued node is nearer, so
  * exactly the nodes with box distance <= the final k-th distance are
@@ -349,17 +326,94 @@ typedef struct qent {
 
 #define QCAP 1024
 
+typedef struct queue {
+    qent_t q[QCAP];
+    size_t n;
+} queue_t;
+
+/* Queue node j of level l at squared distance d (or, the queue being
+ * full, search it at once). */
+static void push(knn_t *s, const gk_pack_t *p, queue_t *qu, double d,
+                 uint32_t l, size_t j)
+{
+    if (qu->n == QCAP) {
+        visit(s, p, l, j);
+        return;
+    }
+    qent_t *q = qu->q;
+    size_t c = qu->n++;
+    while (c > 0 && d < q[(c - 1) / 2].d) {
+        q[c] = q[(c - 1) / 2];
+        c = (c - 1) / 2;
+    }
+    q[c] = (qent_t){d, (uint64_t)j << 5 | l};
+}
+
+/* Queue the children of node j of level l (squared distances in dist,
+ * candidates in mask) within the current bound, except slot skip. */
+static void push_children(knn_t *s, const gk_pack_t *p, queue_t *qu,
+                          uint32_t l, size_t j, const double *dist,
+                          uint64_t mask, size_t skip)
+{
+    double b2 = bound2(s);
+    while (mask) {
+        size_t k = (size_t)__builtin_ctzll(mask);
+        mask &= mask - 1;
+        if (k == skip || !(dist[k] <= b2))
+            continue;
+        push(s, p, qu, dist[k], l - 1, j * p->B + k);
+        b2 = bound2(s);
+    }
+}
+
+/* Seed the result before the best-first search: walk from the root to the
+ * nearest child at each level (no queue) and scan the leaf reached. With
+ * k <= B that leaf fills the result, so the search proper starts with a
+ * finite bound near the final one and queues only the few nodes within
+ * it, instead of every child of every node on the way down (most of the
+ * queue work when it started unbounded). The distances computed on the way
+ * are kept: the siblings within the bound are queued from them, which is
+ * what expanding the path again would queue. Returns false (nothing
+ * seeded, s->skip unset) when some level had no child within the bound. */
+static bool seed(knn_t *s, const gk_pack_t *p, queue_t *qu)
+{
+    double dist[GK_RTREE_MAX_LEVELS][GK_RTREE_MAX_NODE];
+    uint64_t mask[GK_RTREE_MAX_LEVELS];
+    size_t node[GK_RTREE_MAX_LEVELS], pick[GK_RTREE_MAX_LEVELS];
+    size_t j = 0;
+    for (uint32_t l = p->nlevels - 1; l > 0; l--) {
+        const double *nd = gk_pack_node(p, l, j);
+        size_t m = valid_slots(p, l, j);
+        double b2 = bound2(s);
+        mask[l] = node_mask2(nd, p->B, s->q, b2, m, dist[l]);
+        size_t c = prefetch_nearest(p, l, j, dist[l], m, b2, l == 1 ? 4 : 1);
+        if (c == m)
+            return false;
+        node[l] = j;
+        pick[l] = c;
+        j = j * p->B + c;
+    }
+    visit(s, p, 0, j);
+    s->skip = j;
+    for (uint32_t l = p->nlevels - 1; l > 0; l--)
+        push_children(s, p, qu, l, node[l], dist[l], mask[l], pick[l]);
+    return true;
+}
+
 static void best_first(knn_t *s, const gk_pack_t *p)
 {
-    qent_t q[QCAP];
-    size_t qn = 0;
+    queue_t qu;
+    qu.n = 0;
+    qent_t *q = qu.q;
     const uint32_t B = p->B;
-    size_t seeded = seed(s, p);
-    q[qn++] = (qent_t){0.0, (uint64_t)(p->nlevels - 1)};
-    while (qn) {
+    s->skip = SIZE_MAX;
+    if (p->nlevels == 1 || !seed(s, p, &qu))
+        q[qu.n++] = (qent_t){0.0, (uint64_t)(p->nlevels - 1)};
+    while (qu.n) {
         qent_t top = q[0];
         /* pop the minimum (binary heap keyed by squared distance) */
-        qent_t last = q[--qn];
+        size_t qn = --qu.n;
+        qent_t last = q[qn];
         size_t i = 0;
         for (;;) {
             size_t c = 2 * i + 1;
@@ -381,8 +435,7 @@ static void best_first(knn_t *s, const gk_pack_t *p)
         uint32_t l = (uint32_t)(top.e & 31);
         size_t j = (size_t)(top.e >> 5);
         if (l == 0) {
-            if (j != seeded)
-                visit(s, p, 0, j);
+            visit(s, p, 0, j);
             continue;
         }
         const double *nd = gk_pack_node(p, l, j);
@@ -395,27 +448,7 @@ static void best_first(knn_t *s, const gk_pack_t *p)
          * next, and a k = 10 search reads 3-4 leaves, nearly always among
          * the 4 nearest children of the first leaf parent. */
         prefetch_nearest(p, l, j, dist, m, b2, l == 1 ? 4 : 1);
-        while (mask) {
-            size_t k = (size_t)__builtin_ctzll(mask);
-            mask &= mask - 1;
-            double d = dist[k];
-            if (!(d <= b2))
-                continue;
-            size_t child = j * B + k;
-            if (l == 1 && child == seeded)
-                continue;
-            if (qn == QCAP) {
-                visit(s, p, l - 1, child);
-                b2 = bound2(s);
-                continue;
-            }
-            size_t c = qn++;
-            while (c > 0 && d < q[(c - 1) / 2].d) {
-                q[c] = q[(c - 1) / 2];
-                c = (c - 1) / 2;
-            }
-            q[c] = (qent_t){d, (uint64_t)child << 5 | (l - 1)};
-        }
+        push_children(s, p, &qu, l, j, dist, mask, SIZE_MAX);
     }
 }
 
@@ -425,7 +458,8 @@ size_t gk_rtree_nearest(const gk_rtree_t *tree, gk_box_t q, size_t k,
 {
     if (!tree || !ids || !dists || k == 0)
         return 0;
-    knn_t s = {q, k, 0, ids, dists, INFINITY, NULL, NULL, k <= SORTED_MAX};
+    knn_t s = {q, k, 0, ids, dists, INFINITY, NULL, NULL, k <= SORTED_MAX,
+               SIZE_MAX};
     if (opts) {
         s.fn = opts->dist_fn;
         s.user = opts->user;
