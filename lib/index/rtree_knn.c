@@ -10,8 +10,18 @@
  * nearest first (branch and bound, Roussopoulos, Kelley and Vincent, SIGMOD
  * 1995), which is also exact. Nothing is allocated.
  *
- * Ties and determinism: the k best so far sit in a max-heap ordered by
- * (distance, id) inside the caller's arrays; a node is entered when its box
+ * Before the queue starts, the search walks straight down to the nearest
+ * leaf (nearest child per level) and scans it: with k <= B this fills the
+ * result, so the queue starts with a finite bound and holds only the few
+ * siblings within it (queued from the distances computed on the way down)
+ * rather than every child met while the bound was infinite. Node tests
+ * compute squared distances for all slots at once (SSE2) and a bit mask of
+ * the slots within bound^2 (1 + 2^-50) (see bound2()); only those get a
+ * square root, a branch, a queue push.
+ *
+ * Ties and determinism: the k best so far sit inside the caller's arrays
+ * ordered by (distance, id): a sorted list for k <= 32 (an insertion moves
+ * a few entries and no final sort is needed), a max-heap above; a node is entered when its box
  * distance is <= the k-th best (equal counts: it may hold an item at the
  * same distance with a smaller id), so the answer is exactly the first k of
  * all items sorted by (distance, id).
