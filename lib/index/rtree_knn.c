@@ -10,8 +10,18 @@
  * nearest first (branch and bound, Roussopoulos, Kelley and Vincent, SIGMOD
  * 1995), which is also exact. Nothing is allocated.
  *
- * Ties and determinism: the k best so far sit in a max-heap ordered by
- * (distance, id) inside the caller's arrays; a node is entered when its box
+ * Before the queue starts, the search walks straight down to the nearest
+ * leaf (nearest child per level) and scans it: with k <= B this fills the
+ * result, so the queue starts with a finite bound and holds only the few
+ * siblings within it (queued from the distances computed on the way down)
+ * rather than every child met while the bound was infinite. Node tests
+ * compute squared distances for all slots at once (SSE2) and a bit mask of
+ * the slots within bound^2 (1 + 2^-50) (see bound2()); only those get a
+ * square root, a branch, a queue push.
+ *
+ * Ties and determinism: the k best so far sit inside the caller's arrays
+ * ordered by (distance, id): a sorted list for k <= 32 (an insertion moves
+ * a few entries and no final sort is needed), a max-heap above; a node is entered when its box
  * distance is <= the k-th best (equal counts: it may hold an item at the
  * same distance with a smaller id), so the answer is exactly the first k of
  * all items sorted by (distance, id).
@@ -36,7 +46,14 @@ typedef struct knn {
     double limit; /* max_dist or +inf */
     gk_rtree_dist_fn fn;
     void *user;
+    /* k <= SORTED_MAX: the k best are kept as a sorted list (ascending
+     * (distance, id)), cheaper than a heap for small k (an insertion moves
+     * a few entries, no sift, no final sort); larger k: a max-heap */
+    bool sorted;
+    size_t skip; /* the leaf of the current part already scanned by seed() */
 } knn_t;
+
+#define SORTED_MAX 32
 
 static inline bool worse(double da, int64_t ia, double db, int64_t ib)
 {
@@ -45,7 +62,7 @@ static inline bool worse(double da, int64_t ia, double db, int64_t ib)
 
 static inline double bound(const knn_t *s)
 {
-    return s->n < s->k ? s->limit : s->d[0];
+    return s->n < s->k ? s->limit : s->d[s->sorted ? s->k - 1 : 0];
 }
 
 static void sift_down(knn_t *s, size_t i, size_t n)
@@ -70,6 +87,24 @@ static void sift_down(knn_t *s, size_t i, size_t n)
 
 static void offer(knn_t *s, double d, int64_t id)
 {
+    if (s->sorted) {
+        size_t i = s->n;
+        if (i == s->k) {
+            if (!worse(s->d[i - 1], s->ids[i - 1], d, id))
+                return;
+            i--;
+        } else {
+            s->n++;
+        }
+        while (i > 0 && worse(s->d[i - 1], s->ids[i - 1], d, id)) {
+            s->d[i] = s->d[i - 1];
+            s->ids[i] = s->ids[i - 1];
+            i--;
+        }
+        s->d[i] = d;
+        s->ids[i] = id;
+        return;
+    }
     if (s->n < s->k) {
         size_t i = s->n++;
         while (i > 0) {
@@ -182,27 +217,58 @@ static size_t valid_slots(const gk_pack_t *p, uint32_t l, size_t j)
     return m < p->B ? m : p->B;
 }
 
+/* Squared distances of the first m slots of a node into out, and the bit
+ * mask of the slots with a finite squared distance <= b2: the slots worth a
+ * look, found without a branch per slot. */
+static uint64_t node_mask2(const double *nd, uint32_t B, gk_box_t q,
+                           double b2, size_t m, double *out)
+{
+    node_dists2(nd, B, q, out);
+    uint64_t mask = 0;
+#if defined(__SSE2__)
+    __m128d bv = _mm_set1_pd(b2), inf = _mm_set1_pd(INFINITY);
+    for (uint32_t i = 0; i < B; i += 2) {
+        __m128d d = _mm_loadu_pd(out + i);
+        __m128d ok = _mm_and_pd(_mm_cmple_pd(d, bv), _mm_cmplt_pd(d, inf));
+        mask |= (uint64_t)_mm_movemask_pd(ok) << i;
+    }
+#else
+    for (uint32_t i = 0; i < B; i++)
+        mask |= (uint64_t)(out[i] <= b2 && out[i] < INFINITY) << i;
+#endif
+    return m < 64 ? mask & ((UINT64_C(1) << m) - 1) : mask;
+}
+
 static void visit(knn_t *s, const gk_pack_t *p, uint32_t l, size_t j)
 {
     const uint32_t B = p->B;
     const double *nd = gk_pack_node(p, l, j);
     size_t m = valid_slots(p, l, j);
     double dist[GK_RTREE_MAX_NODE];
-    node_dists(nd, B, s->q, dist);
     if (l == 0) {
-        for (size_t i = 0; i < m; i++) {
-            if (!(dist[i] <= bound(s)) || dist[i] == INFINITY)
-                continue;
-            gk_box_t b = {nd[i], nd[B + i], nd[2 * B + i], nd[3 * B + i]};
-            int64_t id = gk_pack_id(p, nd, (uint32_t)i);
-            if (!s->fn) {
-                offer(s, dist[i], id);
+        if (j == s->skip)
+            return;
+        /* squared distances first: only the few slots within the bound
+         * need a square root */
+        uint64_t mask = node_mask2(nd, B, s->q, bound2(s), m, dist);
+        while (mask) {
+            uint32_t i = (uint32_t)__builtin_ctzll(mask);
+            mask &= mask - 1;
+            int64_t id = gk_pack_id(p, nd, i);
+            if (s->fn) {
+                gk_box_t b = {nd[i], nd[B + i], nd[2 * B + i], nd[3 * B + i]};
+                consider(s, b, id);
                 continue;
             }
-            consider(s, b, id);
+            /* the same correctly rounded sqrt(dx*dx + dy*dy) as
+             * gk_box_gap, so distances match a brute-force scan */
+            double d = sqrt(dist[i]);
+            if (d <= bound(s))
+                offer(s, d, id);
         }
         return;
     }
+    node_dists(nd, B, s->q, dist);
     /* candidates sorted by distance (insertion sort: at most 64) */
     double cd[GK_RTREE_MAX_NODE];
     uint32_t cs[GK_RTREE_MAX_NODE];
@@ -233,6 +299,31 @@ static void visit(knn_t *s, const gk_pack_t *p, uint32_t l, size_t j)
     }
 }
 
+/* Prefetch the (up to) want nearest children of inner node j on level l
+ * whose squared distance in dist is <= b2; returns the nearest (or m when
+ * none qualifies). */
+static size_t prefetch_nearest(const gk_pack_t *p, uint32_t l, size_t j,
+                               const double *dist, size_t m, double b2,
+                               size_t want)
+{
+    size_t near[4], nn = 0;
+    for (size_t k = 0; k < m; k++) {
+        if (!(dist[k] <= b2) || dist[k] == INFINITY)
+            continue;
+        size_t at = nn < want ? nn++ : want;
+        while (at > 0 && dist[k] < dist[near[at - 1]]) {
+            if (at < want)
+                near[at] = near[at - 1];
+            at--;
+        }
+        if (at < want)
+            near[at] = k;
+    }
+    for (size_t k = 0; k < nn; k++)
+        gk_pack_prefetch(p, l - 1, j * p->B + near[k]);
+    return nn ? near[0] : m;
+}
+
 /* Best-first search over one part: a min-queue of (box distance, node) on
  * the stack; a node is expanded only when no queued node is nearer, so
  * exactly the nodes with box distance <= the final k-th distance are
@@ -245,16 +336,94 @@ typedef struct qent {
 
 #define QCAP 1024
 
+typedef struct queue {
+    qent_t q[QCAP];
+    size_t n;
+} queue_t;
+
+/* Queue node j of level l at squared distance d (or, the queue being
+ * full, search it at once). */
+static void push(knn_t *s, const gk_pack_t *p, queue_t *qu, double d,
+                 uint32_t l, size_t j)
+{
+    if (qu->n == QCAP) {
+        visit(s, p, l, j);
+        return;
+    }
+    qent_t *q = qu->q;
+    size_t c = qu->n++;
+    while (c > 0 && d < q[(c - 1) / 2].d) {
+        q[c] = q[(c - 1) / 2];
+        c = (c - 1) / 2;
+    }
+    q[c] = (qent_t){d, (uint64_t)j << 5 | l};
+}
+
+/* Queue the children of node j of level l (squared distances in dist,
+ * candidates in mask) within the current bound, except slot skip. */
+static void push_children(knn_t *s, const gk_pack_t *p, queue_t *qu,
+                          uint32_t l, size_t j, const double *dist,
+                          uint64_t mask, size_t skip)
+{
+    double b2 = bound2(s);
+    while (mask) {
+        size_t k = (size_t)__builtin_ctzll(mask);
+        mask &= mask - 1;
+        if (k == skip || !(dist[k] <= b2))
+            continue;
+        push(s, p, qu, dist[k], l - 1, j * p->B + k);
+        b2 = bound2(s);
+    }
+}
+
+/* Seed the result before the best-first search: walk from the root to the
+ * nearest child at each level (no queue) and scan the leaf reached. With
+ * k <= B that leaf fills the result, so the search proper starts with a
+ * finite bound near the final one and queues only the few nodes within
+ * it, instead of every child of every node on the way down (most of the
+ * queue work when it started unbounded). The distances computed on the way
+ * are kept: the siblings within the bound are queued from them, which is
+ * what expanding the path again would queue. Returns false (nothing
+ * seeded, s->skip unset) when some level had no child within the bound. */
+static bool seed(knn_t *s, const gk_pack_t *p, queue_t *qu)
+{
+    double dist[GK_RTREE_MAX_LEVELS][GK_RTREE_MAX_NODE];
+    uint64_t mask[GK_RTREE_MAX_LEVELS];
+    size_t node[GK_RTREE_MAX_LEVELS], pick[GK_RTREE_MAX_LEVELS];
+    size_t j = 0;
+    for (uint32_t l = p->nlevels - 1; l > 0; l--) {
+        const double *nd = gk_pack_node(p, l, j);
+        size_t m = valid_slots(p, l, j);
+        double b2 = bound2(s);
+        mask[l] = node_mask2(nd, p->B, s->q, b2, m, dist[l]);
+        size_t c = prefetch_nearest(p, l, j, dist[l], m, b2, l == 1 ? 4 : 1);
+        if (c == m)
+            return false;
+        node[l] = j;
+        pick[l] = c;
+        j = j * p->B + c;
+    }
+    visit(s, p, 0, j);
+    s->skip = j;
+    for (uint32_t l = p->nlevels - 1; l > 0; l--)
+        push_children(s, p, qu, l, node[l], dist[l], mask[l], pick[l]);
+    return true;
+}
+
 static void best_first(knn_t *s, const gk_pack_t *p)
 {
-    qent_t q[QCAP];
-    size_t qn = 0;
+    queue_t qu;
+    qu.n = 0;
+    qent_t *q = qu.q;
     const uint32_t B = p->B;
-    q[qn++] = (qent_t){0.0, (uint64_t)(p->nlevels - 1)};
-    while (qn) {
+    s->skip = SIZE_MAX;
+    if (p->nlevels == 1 || !seed(s, p, &qu))
+        q[qu.n++] = (qent_t){0.0, (uint64_t)(p->nlevels - 1)};
+    while (qu.n) {
         qent_t top = q[0];
         /* pop the minimum (binary heap keyed by squared distance) */
-        qent_t last = q[--qn];
+        size_t qn = --qu.n;
+        qent_t last = q[qn];
         size_t i = 0;
         for (;;) {
             size_t c = 2 * i + 1;
@@ -282,44 +451,14 @@ static void best_first(knn_t *s, const gk_pack_t *p)
         const double *nd = gk_pack_node(p, l, j);
         size_t m = valid_slots(p, l, j);
         double dist[GK_RTREE_MAX_NODE];
-        node_dists2(nd, B, s->q, dist);
         double b2 = bound2(s);
+        uint64_t mask = node_mask2(nd, B, s->q, b2, m, dist);
         /* Start fetching the nearest children now, so that their cache
          * misses overlap: the nearest inner child is nearly always expanded
          * next, and a k = 10 search reads 3-4 leaves, nearly always among
          * the 4 nearest children of the first leaf parent. */
-        size_t near[4], nn = 0, want = l == 1 ? 4 : 1;
-        for (size_t k = 0; k < m; k++) {
-            if (!(dist[k] <= b2))
-                continue;
-            size_t at = nn < want ? nn++ : want;
-            while (at > 0 && dist[k] < dist[near[at - 1]]) {
-                if (at < want)
-                    near[at] = near[at - 1];
-                at--;
-            }
-            if (at < want)
-                near[at] = k;
-        }
-        for (size_t k = 0; k < nn; k++)
-            gk_pack_prefetch(p, l - 1, j * B + near[k]);
-        for (size_t k = 0; k < m; k++) {
-            double d = dist[k];
-            if (!(d <= b2) || d == INFINITY)
-                continue;
-            size_t child = j * B + k;
-            if (qn == QCAP) {
-                visit(s, p, l - 1, child);
-                b2 = bound2(s);
-                continue;
-            }
-            size_t c = qn++;
-            while (c > 0 && d < q[(c - 1) / 2].d) {
-                q[c] = q[(c - 1) / 2];
-                c = (c - 1) / 2;
-            }
-            q[c] = (qent_t){d, (uint64_t)child << 5 | (l - 1)};
-        }
+        prefetch_nearest(p, l, j, dist, m, b2, l == 1 ? 4 : 1);
+        push_children(s, p, &qu, l, j, dist, mask, SIZE_MAX);
     }
 }
 
@@ -329,7 +468,8 @@ size_t gk_rtree_nearest(const gk_rtree_t *tree, gk_box_t q, size_t k,
 {
     if (!tree || !ids || !dists || k == 0)
         return 0;
-    knn_t s = {q, k, 0, ids, dists, INFINITY, NULL, NULL};
+    knn_t s = {q, k, 0, ids, dists, INFINITY, NULL, NULL, k <= SORTED_MAX,
+               SIZE_MAX};
     if (opts) {
         s.fn = opts->dist_fn;
         s.user = opts->user;
@@ -345,9 +485,9 @@ size_t gk_rtree_nearest(const gk_rtree_t *tree, gk_box_t q, size_t k,
     }
     for (size_t i = 0; i < tree->nbuf; i++)
         consider(&s, gk_buf_box(tree, i), tree->buf_id[i]);
-    /* heap -> ascending (distance, id) */
+    /* heap -> ascending (distance, id); the sorted list already is */
     size_t n = s.n;
-    for (size_t end = n; end > 1; end--) {
+    for (size_t end = s.sorted ? 0 : n; end > 1; end--) {
         double td = s.d[0];
         int64_t ti = s.ids[0];
         s.d[0] = s.d[end - 1];

@@ -265,6 +265,54 @@ static void test_knn_callback(void)
     gk_rtree_free(t);
 }
 
+/* Large k: the heap result (k above the sorted-list limit) and the
+ * depth-first fallback when the 1024-entry queue fills (node size 4, so
+ * the seeded leaf bounds nothing and every node within reach is queued);
+ * also k above the item count and a max_dist cut. */
+static void test_knn_large_k(void)
+{
+    size_t n = 20000;
+    gk_box_t *b = malloc(n * sizeof *b);
+    gen_boxes(b, n, DATA_POINTS, 1000.0, 0.0, 17);
+    dist_id_t *all = malloc(n * sizeof *all);
+    int64_t *kid = malloc(n * sizeof *kid);
+    double *kd = malloc(n * sizeof *kd);
+    static const uint32_t nodes[] = {4, 16, 64};
+    static const size_t ks[] = {33, 3000, 25000};
+    int bad = 0;
+    for (size_t a = 0; a < 3; a++) {
+        gk_rtree_opts_t o = {nodes[a], GK_RTREE_HILBERT};
+        gk_rtree_t *t;
+        gk_rtree_build(NULL, b, NULL, n, &o, &t);
+        for (size_t c = 0; c < 3; c++) {
+            double x = 100.0 + 400.0 * (double)c, y = 700.0 - 250.0 * (double)a;
+            gk_box_t p = {x, y, x, y};
+            brute_knn(b, NULL, n, p, all);
+            size_t got = gk_rtree_nearest(t, p, ks[c], NULL, kid, kd);
+            size_t want = ks[c] < n ? ks[c] : n;
+            bad += got != want;
+            for (size_t i = 0; i < got && i < want; i++)
+                bad += kid[i] != all[i].id || kd[i] != all[i].d;
+            /* max_dist: exactly the items within it, in order */
+            gk_rtree_knn_opts_t ko = {NULL, NULL, true, all[40].d};
+            size_t w = 0;
+            while (w < n && all[w].d <= all[40].d)
+                w++;
+            got = gk_rtree_nearest(t, p, 5000, &ko, kid, kd);
+            bad += got != w;
+            for (size_t i = 0; i < got && i < w; i++)
+                bad += kid[i] != all[i].id || kd[i] != all[i].d;
+        }
+        gk_rtree_free(t);
+    }
+    ok(bad == 0, "kNN with k = 33, 3000, 25000 and with max_dist equals "
+                 "brute force (node sizes 4, 16, 64)");
+    free(kd);
+    free(kid);
+    free(all);
+    free(b);
+}
+
 static void test_million(void)
 {
     /* >= 1M boxes: 200 windows, 40 distance and 10 kNN queries checked */
@@ -438,6 +486,7 @@ int main(void)
     test_configs();
     test_buffers_and_visitors();
     test_knn_callback();
+    test_knn_large_k();
     test_million();
     test_threads();
     test_errors();
