@@ -174,11 +174,12 @@ bool gk_splite_decode(const unsigned char *blob, size_t len, gk_geomcol_t *c,
         int32_t count;
         good = get_i32(&r, &count) && count >= 0;
         for (int32_t k = 0; good && k < count; k++) {
-            int32_t ecls, ebase;
-            int edims;
+            int32_t ecls = 0, ebase = 0;
+            int edims = 0;
             good = r.p < r.end && *r.p++ == 0x69 && get_i32(&r, &ecls) &&
                    split_class(ecls, &ebase, &edims) && ebase == base - 3;
-            r.dims = edims;
+            if (good)
+                r.dims = edims;
             good = good && read_body(&r, c, ebase, nomem);
         }
     }
