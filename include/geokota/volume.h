@@ -248,10 +248,18 @@ typedef struct gk_volume_result {
  * Threads: blocks are reduced in a fixed order, so the result is the same
  * to the bit for any @p opts->threads.
  *
+ * Progress and cancel: the context's progress callback is called with
+ * stage "volume" and the fraction done (0..1) after each DEM block (cell,
+ * tin; on the calling thread), each station (sections) and each strip of
+ * the difference raster (which takes the second half of the fraction).
+ * When it returns false the computation stops at the next such point and
+ * returns GK_ERR_INTERRUPTED; no difference raster is left behind (a file
+ * already at that path stays as it was).
+ *
  * @return GK_OK; GK_ERR_INPUT (region outside the DEM, no valid cells,
  *         bad polygon), GK_ERR_INPUT_GEOM_TYPE, GK_ERR_INPUT_NAN,
  *         GK_ERR_CRS, GK_ERR_IO, GK_ERR_ARG, GK_ERR_UNSUPPORTED,
- *         GK_ERR_NOMEM, GK_ERR_DEP.
+ *         GK_ERR_NOMEM, GK_ERR_DEP, GK_ERR_INTERRUPTED.
  */
 GK_API gk_status_t gk_volume_compute(gk_context_t *ctx, const gk_dem_t *dem,
                                      const gk_geoms_t *region,

@@ -222,11 +222,21 @@ void gk_units_free(gk_units_t *u);
 
 /* Run fn(unit, tstate[t], shared) for every unit on `threads` threads (the
  * calling thread is thread 0); per-thread contexts tctx[t] carry errors.
- * Returns the first failing unit's status (in unit order). */
+ * After each of its units thread 0 reports gk_progress(ctx, fraction,
+ * "volume") with the fraction of units done mapped onto [p0, p1]; when the
+ * callback says stop, the threads finish their current unit and the run
+ * returns GK_ERR_INTERRUPTED. Otherwise returns the first failing unit's
+ * status (in unit order). */
 typedef gk_status_t (*gk_unit_fn)(size_t unit, void *tstate, void *shared);
+/* The share of the progress fraction the volume pass takes: all of it, or
+ * the first half when a difference raster is written after it. */
+static inline double gk_volume_pass_share(const gk_volume_opts_t *o)
+{
+    return o->diff_raster_path ? 0.5 : 1.0;
+}
 gk_status_t gk_units_run(gk_context_t *ctx, size_t nunits, unsigned threads,
                          void **tstate, gk_context_t **tctx, gk_unit_fn fn,
-                         void *shared);
+                         void *shared, double p0, double p1);
 
 /* Cells [x0, x0 + w) x [y0, y0 + h) as metres (NaN: nodata or outside). */
 gk_status_t gk_dem_window(gk_dem_reader_t *r, int64_t x0, int64_t y0,
