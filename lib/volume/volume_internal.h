@@ -9,6 +9,7 @@
 #include <gdal.h>
 
 #include "core/core_internal.h"
+#include "geom/geom_internal.h"
 #include "geokota/volume.h"
 
 #define GK_PI 3.14159265358979323846
@@ -98,6 +99,16 @@ gk_status_t gk_region_to_grid(gk_context_t *ctx, const gk_dem_t *dem,
                               const gk_geoms_t *region, const char *crs,
                               const char *name, gk_rings_t *out);
 void gk_rings_free(gk_rings_t *r);
+
+/* region_union.c: when features of g overlap (boxes overlapping with
+ * positive area), set *merged and fill `out` (in the DEM's CRS) with the
+ * features that overlap nothing followed by one MultiPolygon, the GEOS
+ * union of the others; the caller clears it. Nothing to do, or GEOS
+ * cannot union them (a warning is logged): *merged = false. */
+gk_status_t gk_region_merge_overlaps(gk_context_t *ctx, const gk_dem_t *dem,
+                                     const gk_geoms_t *g, const char *crs,
+                                     const char *name, gk_geomcol_t *out,
+                                     bool *merged);
 
 /* Transform n interleaved points from `crs` into the DEM's CRS in place,
  * (one PJ, one proj_trans_generic). crs NULL: nothing to do. */
