@@ -228,8 +228,10 @@ typedef struct gk_volume_result {
  * Cut and fill between @p dem and opts->design over @p region.
  *
  * @param region polygons (Polygon/MultiPolygon; holes subtract; features
- *        are summed, and coverage is clamped to 1 where they overlap) in
- *        the CRS @p region_crs (any PROJ string, WKT or "EPSG:n"; NULL =
+ *        that overlap are merged into their union with GEOS first, so every
+ *        point counts once; if GEOS cannot merge them, e.g. a
+ *        self-intersecting ring, a warning is logged and coverage is
+ *        clamped to 1 instead) in the CRS @p region_crs (any PROJ string, WKT or "EPSG:n"; NULL =
  *        the DEM's CRS). Reprojected with one PROJ transformation over the
  *        vertex array. Ignored by the sections method (may be NULL).
  * @param[out] out the result; zeroed first, filled only on GK_OK.
