@@ -128,7 +128,11 @@ typedef double (*gk_design_fn)(double x, double y, void *user);
  *  centerline (|t| on both sides, a crowned road; or signed t with
  *  one_way_slope, falling to the right), minus the template's total
  *  pavement thickness. Station s and offset t are measured on the
- *  centerline given in the options (the nearest point of the line). */
+ *  centerline given in the options (the nearest point of the nearest
+ *  line; past an end of the line s continues below 0 or beyond its
+ *  length). One profile serves every line (each from its own station 0),
+ *  or, with line_off, each line has its own (as made by
+ *  gk_road_profile_from_ground). */
 typedef struct gk_road_design {
     const double *station_m;  /**< nprofile stations, increasing */
     const double *grade_z_m;  /**< nprofile finished-grade heights */
@@ -136,6 +140,13 @@ typedef struct gk_road_design {
     double cross_slope_pct;   /**< e.g. 2 (%) */
     bool one_way_slope;
     double thickness_m;       /**< total pavement thickness */
+    /** NULL: one profile for all lines. Else nlines + 1 offsets: line k
+     *  of the centerline (its k-th non-empty linestring, counting the
+     *  parts of multilinestrings) uses entries [line_off[k],
+     *  line_off[k + 1]), at least one each; line_off[nlines] = nprofile.
+     *  nlines must match the centerline. */
+    const size_t *line_off;
+    size_t nlines;
 } gk_road_design_t;
 
 /**
@@ -151,6 +162,47 @@ typedef struct gk_road_design {
 GK_API gk_status_t gk_road_profile_read(gk_context_t *ctx, const char *path,
                                         double **station_m,
                                         double **grade_z_m, size_t *n);
+
+/**
+ * A finished-grade profile that follows the ground: the DEM sampled
+ * (bilinearly) on each line of @p centerline every @p step_m metres from
+ * station 0 to the end (the end always included), smoothed, plus
+ * @p offset_m (positive: the road above the ground). Stations are metres
+ * along the ground (see gk_volume_opts_t.centerline).
+ *
+ * Smoothing: at each station, the least-squares line through the samples
+ * within +/- @p window_m / 2 of it (nodata samples left out), taken at the
+ * station. Where the window lies wholly on the line this is the moving
+ * average of its samples; near the ends it stays centred on the station
+ * without going past the end. Either way a ground that is linear along
+ * the line is followed exactly (to rounding), and independent noise of
+ * variance sigma^2 is reduced to sigma^2 / m away from the ends, m =
+ * the samples in a window (window / step + 1).
+ *
+ * @param centerline lines (LineString/MultiLineString) in @p crs (NULL:
+ *        the DEM's CRS).
+ * @param window_m smoothing window (m); 0 = 50 m; less than step_m: no
+ *        smoothing.
+ * @param step_m sample spacing (m); 0 = 1 m.
+ * @param[out] station_m, grade_z_m  *line_off[*nlines] values each;
+ *        line_off  *nlines + 1 offsets (for gk_road_design_t.line_off);
+ *        all three freed with gk_free(); unchanged on failure. Stations
+ *        whose window holds no DEM data are left out (warning logged).
+ *        Each line's profile has one more station before 0 and one past
+ *        its end (max(window / 2, two DEM cells) out, on the line through
+ *        the two end grades), for the cells of a corridor that reach past
+ *        the ends.
+ * @return GK_OK; GK_ERR_INPUT (a line with no DEM data along it),
+ *         GK_ERR_INPUT_GEOM_TYPE, GK_ERR_INPUT_NAN,
+ *         GK_ERR_INPUT_TOO_FEW_POINTS, GK_ERR_CRS, GK_ERR_IO, GK_ERR_ARG
+ *         (bad offset, window or step; more than 10^8 samples),
+ *         GK_ERR_NOMEM.
+ */
+GK_API gk_status_t gk_road_profile_from_ground(
+    gk_context_t *ctx, const gk_dem_t *dem, const gk_geoms_t *centerline,
+    const char *crs, double offset_m, double window_m, double step_m,
+    double **station_m, double **grade_z_m, size_t **line_off,
+    size_t *nlines);
 
 /** The design surface; zero-initialised means "level 0". */
 typedef struct gk_design {

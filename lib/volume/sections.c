@@ -74,7 +74,7 @@ static gk_status_t section_at(sec_ctx_t *c, size_t line, double s,
         if (st != GK_OK)
             return st;
         if (c->o->design.kind == GK_DESIGN_ROAD)
-            d = gk_road_formation(&c->o->design.road, s, c->t[m]);
+            d = gk_road_formation(&c->o->design.road, line, s, c->t[m]);
         else if ((st = gk_design_at(&c->de, u, v, &d)) != GK_OK)
             return st;
         c->h[m] = g - d;

@@ -183,8 +183,15 @@ void gk_centerline_project(const gk_centerline_t *c, size_t k, double x,
 void gk_centerline_at(const gk_centerline_t *c, size_t k, double s,
                       double *x, double *y, double *dx, double *dy);
 
-/* Finished grade minus camber and thickness at station s, offset t. */
-double gk_road_formation(const gk_road_design_t *rd, double s, double t);
+/* Finished grade minus camber and thickness at station s, offset t of
+ * centerline line `line` (its own profile when rd->line_off is set). */
+double gk_road_formation(const gk_road_design_t *rd, size_t line, double s,
+                         double t);
+/* ground_profile.c: the least-squares line through the (s[j], z[j]) with
+ * |s[j] - s[i]| <= half (NaN z left out), at s[i], for every i; NaN where
+ * no sample is in reach. s increasing. Kernel: no allocation. */
+void gk_profile_smooth(const double *s, const double *z, size_t n,
+                       double half, double *out);
 
 /* A design evaluator for one thread. */
 typedef struct gk_design_eval {
