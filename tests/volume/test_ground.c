@@ -235,6 +235,8 @@ static void planar_cases(void)
         ok(0, "raised road: %s", gk_errmsg(ctx));
     }
     /* wrong number of line profiles */
+    size_t off2[3] = {0, 5, n};
+    o.design.road.line_off = off2;
     o.design.road.nlines = 2;
     is_int(gk_volume_compute(ctx, dem, vt_view(&p), NULL, &o, &r), GK_ERR_ARG,
            "line profiles must match the centerline's lines");
