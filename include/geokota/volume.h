@@ -233,12 +233,6 @@ typedef struct gk_volume_opts {
     gk_volume_method_t method;
     gk_design_t design;
     unsigned threads;          /**< worker threads over DEM blocks; 0 = 1 */
-    /** With threads <= 1: the cell method reads the next DEM blocks on a
-     *  helper thread while the calling thread computes. Same results;
-     *  faster only when a second core is idle (on a busy machine the
-     *  hand-over and the cache traffic between cores cost more than they
-     *  save: see bench/RESULTS.md). Default off. */
-    bool read_ahead;
     const char *region_name;   /**< for messages ("region" if NULL) */
     /* sections method and road design */
     const gk_geoms_t *centerline; /**< linestring(s); one station series each */

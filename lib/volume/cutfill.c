@@ -282,12 +282,7 @@ gk_status_t gk_volume_cell(gk_context_t *ctx, const gk_dem_t *dem,
         if (st != GK_OK)
             gk_error(ctx, st, "%s", gk_errmsg(th[t].ctx));
     }
-    /* One thread, asked to: a helper reads the next blocks meanwhile
-     * (read_ahead.c). */
-    if (st == GK_OK && nt == 1 && o->read_ahead && units.nunits >= 2)
-        st = gk_units_run_ahead(ctx, dem, &units, tp[0], tc[0], cell_block,
-                                &sh, 0.0, gk_volume_pass_share(o));
-    else if (st == GK_OK)
+    if (st == GK_OK)
         st = gk_units_run(ctx, units.nunits, nt, tp, tc, cell_unit, &sh,
                           0.0, gk_volume_pass_share(o));
     if (st == GK_OK) {

@@ -334,14 +334,8 @@ void gk_dem_reader_fini(gk_dem_reader_t *r)
 
 gk_status_t gk_dem_read_raw(gk_dem_reader_t *r, int bx, int by)
 {
-    return gk_dem_read_raw_into(r, bx, by, r->raw);
-}
-
-gk_status_t gk_dem_read_raw_into(gk_dem_reader_t *r, int bx, int by,
-                                 void *buf)
-{
     gk_gdal_enter(r->ctx);
-    CPLErr e = GDALReadBlock(r->bh, bx, by, buf);
+    CPLErr e = GDALReadBlock(r->bh, bx, by, r->raw);
     gk_gdal_leave(r->ctx);
     if (e != CE_None)
         return gk_error(r->ctx, GK_ERR_IO, "%s: cannot read block %d,%d (%s)",

@@ -52,10 +52,6 @@ gk_status_t gk_dem_reader_init(gk_dem_reader_t *r, gk_context_t *ctx,
 void gk_dem_reader_fini(gk_dem_reader_t *r);
 /* Read native block (bx, by) into r->raw (GDALReadBlock: no block cache). */
 gk_status_t gk_dem_read_raw(gk_dem_reader_t *r, int bx, int by);
-/* The same into `buf` (block_width x block_height cells of the band's
- * type). */
-gk_status_t gk_dem_read_raw_into(gk_dem_reader_t *r, int bx, int by,
-                                 void *buf);
 /* The decoded block (bx, by) as doubles (nodata = NaN, metres), cached. */
 gk_status_t gk_dem_block(gk_dem_reader_t *r, int bx, int by,
                          const double **out);
@@ -259,17 +255,6 @@ static inline double gk_volume_pass_share(const gk_volume_opts_t *o)
 gk_status_t gk_units_run(gk_context_t *ctx, size_t nunits, unsigned threads,
                          void **tstate, gk_context_t **tctx, gk_unit_fn fn,
                          void *shared, double p0, double p1);
-
-/* read_ahead.c: the units on the calling thread, each handed its raw DEM
- * block, read in unit order by a helper thread a few blocks ahead (its own
- * GDAL handle). Progress as gk_units_run; fn's errors are on tctx. Same
- * results as gk_units_run with one thread. */
-typedef gk_status_t (*gk_unit_raw_fn)(size_t unit, const void *raw,
-                                      void *tstate, void *shared);
-gk_status_t gk_units_run_ahead(gk_context_t *ctx, const gk_dem_t *dem,
-                               const gk_units_t *units, void *tstate,
-                               gk_context_t *tctx, gk_unit_raw_fn fn,
-                               void *shared, double p0, double p1);
 
 /* Cells [x0, x0 + w) x [y0, y0 + h) as metres (NaN: nodata or outside). */
 gk_status_t gk_dem_window(gk_dem_reader_t *r, int64_t x0, int64_t y0,

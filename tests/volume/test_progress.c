@@ -110,27 +110,6 @@ int main(void)
     }
     o.method = GK_VOLUME_CELL;
 
-    /* one thread with a helper reading ahead: same calls, same bits */
-    {
-        rec_t rec = {0};
-        o.threads = 1;
-        o.read_ahead = true;
-        gk_context_set_progress(ctx, on_progress, &rec);
-        ok(gk_volume_compute(ctx, dem, g, NULL, &o, &r) == GK_OK &&
-               r.cut_m3 == ref.cut_m3 && r.fill_m3 == ref.fill_m3 &&
-               r.area_m2 == ref.area_m2,
-           "read-ahead: same volumes to the bit");
-        ok(rec.calls == 64 && !rec.decreasing && rec.last == 1.0,
-           "read-ahead: one call per block, rising to 1 (%d calls)",
-           rec.calls);
-        rec = (rec_t){.stop_after = 3};
-        is_int(gk_volume_compute(ctx, dem, g, NULL, &o, &r),
-               GK_ERR_INTERRUPTED, "read-ahead: stop after 3 blocks");
-        is_int(rec.calls, 3, "read-ahead: no call after the stop");
-        zeroed(&r, "read-ahead stopped");
-        o.read_ahead = false;
-    }
-
     /* stop during the volume pass, with a difference raster requested */
     char diff[300], part[320];
     snprintf(diff, sizeof diff, "%s/diff.tif", vt_dir);
