@@ -51,7 +51,10 @@ static const char help[] =
     "  --dem DEM                add earthwork (cut and fill to the formation)\n"
     "                           under the road surfaces, from a DEM; needs\n"
     "                           --profile CSV (station_m,elevation: finished\n"
-    "                           grade along the road); takes --camber PCT,\n"
+    "                           grade along the road) or --offset M (finished\n"
+    "                           grade M metres above the ground along each\n"
+    "                           road, smoothed over --smooth M, default 50;\n"
+    "                           negative: below); takes --camber PCT,\n"
     "                           --volume-method cell|tin, --swell F (1.25),\n"
     "                           --shrink F (0.90) and --truck-m3 M (loose m3\n"
     "                           a dump truck carries, 6) as geokota volume\n"
@@ -90,7 +93,8 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
     enum { O_TEMPLATE = 256, O_WIDTH, O_WTABLE, O_PRICES, O_NOWASTE, O_CONCRETE,
            O_SKIP, O_CORR, O_LAYER, O_WHERE, O_CRS, O_DATA, O_FORMAT, O_LANG,
            O_WF, O_TF, O_NF, O_SF, O_LF, O_CF, O_DEM, O_PROFILE, O_CAMBER,
-           O_VMETHOD, O_SWELL, O_SHRINK, O_TRUCK, O_ASSETS, O_AMARGIN };
+           O_VMETHOD, O_SWELL, O_SHRINK, O_TRUCK, O_OFFSET, O_SMOOTH, O_ASSETS,
+           O_AMARGIN };
     static const struct option opts[] = {
         {"template", required_argument, NULL, O_TEMPLATE},
         {"width", required_argument, NULL, O_WIDTH},
@@ -116,6 +120,8 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
         {"class-field", required_argument, NULL, O_CF},
         {"dem", required_argument, NULL, O_DEM},
         {"profile", required_argument, NULL, O_PROFILE},
+        {"offset", required_argument, NULL, O_OFFSET},
+        {"smooth", required_argument, NULL, O_SMOOTH},
         {"camber", required_argument, NULL, O_CAMBER},
         {"volume-method", required_argument, NULL, O_VMETHOD},
         {"swell", required_argument, NULL, O_SWELL},
@@ -137,6 +143,18 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
         switch (c) {
         case O_DEM: a->ew.dem_path = optarg; break;
         case O_PROFILE: a->ew.profile_path = optarg; break;
+        case O_OFFSET:
+            if (!cli_parse_double(optarg, &a->ew.offset_m))
+                return cli_usage_error("estimate", "--offset needs a number "
+                                       "of metres");
+            a->ew.has_offset = true;
+            break;
+        case O_SMOOTH:
+            if (!cli_parse_double(optarg, &a->ew.smooth_m) ||
+                !(a->ew.smooth_m > 0))
+                return cli_usage_error("estimate", "--smooth needs a positive "
+                                       "number of metres");
+            break;
         case O_CAMBER:
             if (!cli_parse_double(optarg, &a->ew.camber_pct))
                 return cli_usage_error("estimate", "--camber needs a number");
@@ -219,13 +237,20 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
         return cli_usage_error("estimate", "expected one ROADS file");
     a->path = argv[optind];
     a->est.data_dir = cli_data_dir(a->data_dir);
-    if (a->ew.dem_path && !a->ew.profile_path)
-        return cli_usage_error("estimate", "--dem needs --profile CSV (the "
-                               "finished grade along the road)");
+    if (a->ew.dem_path && !a->ew.profile_path == !a->ew.has_offset)
+        return cli_usage_error("estimate", "--dem needs one of --profile CSV "
+                               "(the finished grade along the road) or "
+                               "--offset M (above the smoothed ground)");
+    if ((a->ew.profile_path || a->ew.has_offset) && !a->ew.dem_path)
+        return cli_usage_error("estimate", "--profile and --offset go with "
+                               "--dem DEM");
+    if (a->ew.smooth_m > 0 && !a->ew.has_offset)
+        return cli_usage_error("estimate", "--smooth goes with --offset");
     return EXIT_OK;
 }
 
-/* Earthwork under the road surfaces: the road formation from the profile,
+/* Earthwork under the road surfaces: the road formation from the profile
+ * (or from the smoothed ground plus the offset),
  * minus the pavement depth of the default template, over the surface
  * corridors; the result becomes the BOQ's "earthwork" section. */
 static gk_status_t add_earthwork(cli_t *cli, estimate_args_t *a,

@@ -28,6 +28,10 @@ static const char help[] =
     "  --profile CSV            road formation: finished grade from a vertical\n"
     "                           profile (station_m,elevation) along --road,\n"
     "                           minus camber and the template's pavement depth\n"
+    "  --offset M               road formation as above, the finished grade\n"
+    "                           following the ground along --road: the DEM\n"
+    "                           along each centerline, smoothed (--smooth),\n"
+    "                           plus M metres (negative: below the ground)\n"
     "\n"
     "options:\n"
     "  --region FILE            polygons (holes subtract)\n"
@@ -43,6 +47,9 @@ static const char help[] =
     "  --method cell|tin|sections  cell: exact cell coverage (default); tin:\n"
     "                           terrain linear on triangles, exact for planes;\n"
     "                           sections: cross-sections along --road\n"
+    "  --smooth M               moving-average window of --offset along the\n"
+    "                           road, metres (default 50; fitted to a line\n"
+    "                           near the ends, so a steady grade is kept)\n"
     "  --interval M             station spacing of the sections method (25)\n"
     "  --sections-csv FILE      per-station table (station_m, cut_area_m2,\n"
     "                           fill_area_m2, cut_m3, fill_m3,\n"
@@ -72,7 +79,7 @@ static int parse(cli_t *cli, int argc, char **argv, volume_args_t *a)
     enum { O_REGION = 256, O_ROAD, O_LEVEL, O_PLANE, O_SURFACE, O_NEAREST,
            O_PROFILE, O_TEMPLATE, O_WIDTH, O_CAMBER, O_ONEWAY, O_METHOD,
            O_INTERVAL, O_SECTIONS, O_SWELL, O_SHRINK, O_DIFF, O_THREADS,
-           O_BAND, O_DATA, O_FORMAT };
+           O_BAND, O_DATA, O_FORMAT, O_OFFSET, O_SMOOTH };
     static const struct option opts[] = {
         {"region", required_argument, NULL, O_REGION},
         {"road", required_argument, NULL, O_ROAD},
@@ -81,6 +88,8 @@ static int parse(cli_t *cli, int argc, char **argv, volume_args_t *a)
         {"surface", required_argument, NULL, O_SURFACE},
         {"nearest", no_argument, NULL, O_NEAREST},
         {"profile", required_argument, NULL, O_PROFILE},
+        {"offset", required_argument, NULL, O_OFFSET},
+        {"smooth", required_argument, NULL, O_SMOOTH},
         {"template", required_argument, NULL, O_TEMPLATE},
         {"width", required_argument, NULL, O_WIDTH},
         {"camber", required_argument, NULL, O_CAMBER},
@@ -127,6 +136,18 @@ static int parse(cli_t *cli, int argc, char **argv, volume_args_t *a)
         case O_SURFACE: e->surface_path = optarg; a->ndesigns++; break;
         case O_NEAREST: e->nearest = true; break;
         case O_PROFILE: e->profile_path = optarg; a->ndesigns++; break;
+        case O_OFFSET:
+            if (!cli_parse_double(optarg, &e->offset_m))
+                return cli_usage_error("volume", "--offset needs a number of "
+                                       "metres");
+            e->has_offset = true;
+            a->ndesigns++;
+            break;
+        case O_SMOOTH:
+            if (!cli_parse_double(optarg, &e->smooth_m) || !(e->smooth_m > 0))
+                return cli_usage_error("volume", "--smooth needs a positive "
+                                       "number of metres");
+            break;
         case O_TEMPLATE: a->template_name = optarg; break;
         case O_WIDTH:
             if (!cli_parse_double(optarg, &e->width_m) || !(e->width_m > 0))
@@ -189,12 +210,15 @@ static int parse(cli_t *cli, int argc, char **argv, volume_args_t *a)
     e->dem_path = argv[optind];
     if (a->ndesigns != 1)
         return cli_usage_error("volume", "give exactly one design: --level, "
-                               "--plane, --surface or --profile");
+                               "--plane, --surface, --profile or --offset");
+    if (e->smooth_m > 0 && !e->has_offset)
+        return cli_usage_error("volume", "--smooth goes with --offset");
     if (!a->region && !a->road)
         return cli_usage_error("volume", "give --region FILE or --road ROADS");
-    if ((e->profile_path || e->method == GK_VOLUME_SECTIONS) && !a->road)
-        return cli_usage_error("volume", "--profile and --method sections "
-                               "need --road ROADS");
+    if ((e->profile_path || e->has_offset ||
+         e->method == GK_VOLUME_SECTIONS) && !a->road)
+        return cli_usage_error("volume", "--profile, --offset and --method "
+                               "sections need --road ROADS");
     return EXIT_OK;
 }
 

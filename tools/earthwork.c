@@ -1,7 +1,8 @@
 /*
  * tools/earthwork.c - what `geokota volume` and `geokota estimate --dem`
  * share: open the DEM, set up the design surface (level, plane, second DEM
- * or road formation from a profile), and run the volume.
+ * or road formation from a profile CSV or from the smoothed ground plus an
+ * offset), and run the volume.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -18,6 +19,7 @@ void earthwork_free(earthwork_t *e)
     gk_dem_close(e->surface);
     gk_free(e->station_m);
     gk_free(e->grade_z_m);
+    gk_free(e->line_off);
     memset(e, 0, sizeof *e);
 }
 
@@ -67,6 +69,14 @@ gk_status_t earthwork_prepare(cli_t *cli, const earthwork_args_t *a,
         d->road.nprofile = e->nprofile;
         d->road.cross_slope_pct = a->camber_pct;
         d->road.one_way_slope = a->one_way;
+    } else if (st == GK_OK && a->has_offset) {
+        /* the profile needs the centerline: made in earthwork_run */
+        d->kind = GK_DESIGN_ROAD;
+        e->from_ground = true;
+        e->offset_m = a->offset_m;
+        e->smooth_m = a->smooth_m;
+        d->road.cross_slope_pct = a->camber_pct;
+        d->road.one_way_slope = a->one_way;
     }
     double thickness = 0, extra = 0;
     if (tpl)
@@ -97,6 +107,20 @@ gk_status_t earthwork_run(cli_t *cli, earthwork_t *e, const gk_layer_t *region,
         cg = gk_layer_geoms(centerline);
         e->opts.centerline = &cg;
         e->opts.centerline_crs = gk_crs_wkt(gk_layer_crs(centerline));
+    }
+    if (e->from_ground && centerline && !e->station_m) {
+        gk_status_t st = gk_road_profile_from_ground(
+            cli->ctx, e->dem, &cg, e->opts.centerline_crs, e->offset_m,
+            e->smooth_m, 0, &e->station_m, &e->grade_z_m, &e->line_off,
+            &e->nlines);
+        if (st != GK_OK)
+            return st;
+        gk_road_design_t *rd = &e->opts.design.road;
+        rd->station_m = e->station_m;
+        rd->grade_z_m = e->grade_z_m;
+        rd->nprofile = e->line_off[e->nlines];
+        rd->line_off = e->line_off;
+        rd->nlines = e->nlines;
     }
     e->opts.region_name = region ? gk_layer_source(region) : NULL;
     return gk_volume_compute(cli->ctx, e->dem, region ? &rg : NULL, region_crs,

@@ -17,6 +17,9 @@ typedef struct earthwork_args {
     const char *surface_path; /* second DEM */
     bool nearest;             /* nearest instead of bilinear */
     const char *profile_path; /* road finished grade */
+    bool has_offset;          /* finished grade = smoothed ground + offset */
+    double offset_m;
+    double smooth_m;          /* smoothing window, 0 = the library's 50 m */
     double camber_pct;
     bool one_way;
     double width_m;           /* carriageway width of the road design */
@@ -31,6 +34,9 @@ typedef struct earthwork {
     gk_dem_t *dem, *surface;
     double *station_m, *grade_z_m;
     size_t nprofile;
+    size_t *line_off, nlines;  /* per-line profiles from the ground */
+    bool from_ground;
+    double offset_m, smooth_m;
     double half_width_m;
     gk_volume_opts_t opts;
 } earthwork_t;

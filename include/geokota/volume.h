@@ -128,7 +128,11 @@ typedef double (*gk_design_fn)(double x, double y, void *user);
  *  centerline (|t| on both sides, a crowned road; or signed t with
  *  one_way_slope, falling to the right), minus the template's total
  *  pavement thickness. Station s and offset t are measured on the
- *  centerline given in the options (the nearest point of the line). */
+ *  centerline given in the options (the nearest point of the nearest
+ *  line; past an end of the line s continues below 0 or beyond its
+ *  length). One profile serves every line (each from its own station 0),
+ *  or, with line_off, each line has its own (as made by
+ *  gk_road_profile_from_ground). */
 typedef struct gk_road_design {
     const double *station_m;  /**< nprofile stations, increasing */
     const double *grade_z_m;  /**< nprofile finished-grade heights */
@@ -136,6 +140,13 @@ typedef struct gk_road_design {
     double cross_slope_pct;   /**< e.g. 2 (%) */
     bool one_way_slope;
     double thickness_m;       /**< total pavement thickness */
+    /** NULL: one profile for all lines. Else nlines + 1 offsets: line k
+     *  of the centerline (its k-th non-empty linestring, counting the
+     *  parts of multilinestrings) uses entries [line_off[k],
+     *  line_off[k + 1]), at least one each; line_off[nlines] = nprofile.
+     *  nlines must match the centerline. */
+    const size_t *line_off;
+    size_t nlines;
 } gk_road_design_t;
 
 /**
@@ -151,6 +162,47 @@ typedef struct gk_road_design {
 GK_API gk_status_t gk_road_profile_read(gk_context_t *ctx, const char *path,
                                         double **station_m,
                                         double **grade_z_m, size_t *n);
+
+/**
+ * A finished-grade profile that follows the ground: the DEM sampled
+ * (bilinearly) on each line of @p centerline every @p step_m metres from
+ * station 0 to the end (the end always included), smoothed, plus
+ * @p offset_m (positive: the road above the ground). Stations are metres
+ * along the ground (see gk_volume_opts_t.centerline).
+ *
+ * Smoothing: at each station, the least-squares line through the samples
+ * within +/- @p window_m / 2 of it (nodata samples left out), taken at the
+ * station. Where the window lies wholly on the line this is the moving
+ * average of its samples; near the ends it stays centred on the station
+ * without going past the end. Either way a ground that is linear along
+ * the line is followed exactly (to rounding), and independent noise of
+ * variance sigma^2 is reduced to sigma^2 / m away from the ends, m =
+ * the samples in a window (window / step + 1).
+ *
+ * @param centerline lines (LineString/MultiLineString) in @p crs (NULL:
+ *        the DEM's CRS).
+ * @param window_m smoothing window (m); 0 = 50 m; less than step_m: no
+ *        smoothing.
+ * @param step_m sample spacing (m); 0 = 1 m.
+ * @param[out] station_m, grade_z_m  *line_off[*nlines] values each;
+ *        line_off  *nlines + 1 offsets (for gk_road_design_t.line_off);
+ *        all three freed with gk_free(); unchanged on failure. Stations
+ *        whose window holds no DEM data are left out (warning logged).
+ *        Each line's profile has one more station before 0 and one past
+ *        its end (max(window / 2, two DEM cells) out, on the line through
+ *        the two end grades), for the cells of a corridor that reach past
+ *        the ends.
+ * @return GK_OK; GK_ERR_INPUT (a line with no DEM data along it),
+ *         GK_ERR_INPUT_GEOM_TYPE, GK_ERR_INPUT_NAN,
+ *         GK_ERR_INPUT_TOO_FEW_POINTS, GK_ERR_CRS, GK_ERR_IO, GK_ERR_ARG
+ *         (bad offset, window or step; more than 10^8 samples),
+ *         GK_ERR_NOMEM.
+ */
+GK_API gk_status_t gk_road_profile_from_ground(
+    gk_context_t *ctx, const gk_dem_t *dem, const gk_geoms_t *centerline,
+    const char *crs, double offset_m, double window_m, double step_m,
+    double **station_m, double **grade_z_m, size_t **line_off,
+    size_t *nlines);
 
 /** The design surface; zero-initialised means "level 0". */
 typedef struct gk_design {
@@ -228,8 +280,10 @@ typedef struct gk_volume_result {
  * Cut and fill between @p dem and opts->design over @p region.
  *
  * @param region polygons (Polygon/MultiPolygon; holes subtract; features
- *        are summed, and coverage is clamped to 1 where they overlap) in
- *        the CRS @p region_crs (any PROJ string, WKT or "EPSG:n"; NULL =
+ *        that overlap are merged into their union with GEOS first, so every
+ *        point counts once; if GEOS cannot merge them, e.g. a
+ *        self-intersecting ring, a warning is logged and coverage is
+ *        clamped to 1 instead) in the CRS @p region_crs (any PROJ string, WKT or "EPSG:n"; NULL =
  *        the DEM's CRS). Reprojected with one PROJ transformation over the
  *        vertex array. Ignored by the sections method (may be NULL).
  * @param[out] out the result; zeroed first, filled only on GK_OK.
@@ -248,10 +302,18 @@ typedef struct gk_volume_result {
  * Threads: blocks are reduced in a fixed order, so the result is the same
  * to the bit for any @p opts->threads.
  *
+ * Progress and cancel: the context's progress callback is called with
+ * stage "volume" and the fraction done (0..1) after each DEM block (cell,
+ * tin; on the calling thread), each station (sections) and each strip of
+ * the difference raster (which takes the second half of the fraction).
+ * When it returns false the computation stops at the next such point and
+ * returns GK_ERR_INTERRUPTED; no difference raster is left behind (a file
+ * already at that path stays as it was).
+ *
  * @return GK_OK; GK_ERR_INPUT (region outside the DEM, no valid cells,
  *         bad polygon), GK_ERR_INPUT_GEOM_TYPE, GK_ERR_INPUT_NAN,
  *         GK_ERR_CRS, GK_ERR_IO, GK_ERR_ARG, GK_ERR_UNSUPPORTED,
- *         GK_ERR_NOMEM, GK_ERR_DEP.
+ *         GK_ERR_NOMEM, GK_ERR_DEP, GK_ERR_INTERRUPTED.
  */
 GK_API gk_status_t gk_volume_compute(gk_context_t *ctx, const gk_dem_t *dem,
                                      const gk_geoms_t *region,

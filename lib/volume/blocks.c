@@ -98,6 +98,11 @@ typedef struct runner {
     void *shared;
     size_t nunits;
     atomic_size_t next;
+    atomic_size_t done;    /* units finished, for the progress fraction */
+    gk_context_t *ctx;     /* the caller's: progress is reported on it */
+    double p0, p1;         /* fraction range of this run */
+    double reported;       /* last fraction reported (thread 0 only) */
+    bool interrupted;      /* written by thread 0 only */
     gk_status_t *status;   /* per unit */
     char (*msg)[GK_ERRMSG_CAP]; /* per thread, first error */
     void **tstate;
@@ -121,21 +126,33 @@ static void *worker(void *p)
             break;
         gk_status_t st = r->fn(u, r->tstate[a->t], r->shared);
         r->status[u] = st;
+        size_t done = atomic_fetch_add(&r->done, 1) + 1;
         if (st != GK_OK)
             atomic_store(&r->stop, true);
+        /* The caller's context belongs to the calling thread (thread 0):
+         * only it reports progress, between its units. */
+        if (a->t == 0 && st == GK_OK) {
+            r->reported =
+                r->p0 + (r->p1 - r->p0) * (double)done / (double)r->nunits;
+            if (!gk_progress(r->ctx, r->reported, "volume")) {
+                r->interrupted = true;
+                atomic_store(&r->stop, true);
+            }
+        }
     }
     return NULL;
 }
 
 gk_status_t gk_units_run(gk_context_t *ctx, size_t nunits, unsigned threads,
                          void **tstate, gk_context_t **tctx, gk_unit_fn fn,
-                         void *shared)
+                         void *shared, double p0, double p1)
 {
     if (threads < 1)
         threads = 1;
     runner_t r = {.fn = fn, .shared = shared, .nunits = nunits,
-                  .tstate = tstate};
+                  .tstate = tstate, .ctx = ctx, .p0 = p0, .p1 = p1};
     atomic_init(&r.next, 0);
+    atomic_init(&r.done, 0);
     atomic_init(&r.stop, false);
     r.status = gk_calloc_array(nunits, sizeof *r.status);
     pthread_t *th = gk_calloc_array(threads, sizeof *th);
@@ -157,6 +174,17 @@ gk_status_t gk_units_run(gk_context_t *ctx, size_t nunits, unsigned threads,
     worker(&args[0]);
     for (unsigned t = 1; t < started; t++)
         pthread_join(th[t], NULL);
+    /* The other threads may have finished the last units: say so. */
+    if (!r.interrupted && !atomic_load(&r.stop) && r.reported < p1 &&
+        !gk_progress(ctx, p1, "volume"))
+        r.interrupted = true;
+    if (r.interrupted) {
+        /* gk_progress has set the error on the caller's context. */
+        free(r.status);
+        free(th);
+        free(args);
+        return GK_ERR_INTERRUPTED;
+    }
     /* Report the error of the first failing unit, in unit order; its
      * message sits on the context of whichever thread ran it. */
     gk_status_t st = GK_OK;

@@ -17,7 +17,8 @@
  *
  * Precision: sums in double, 8 lanes per run then the lanes in a fixed
  * order, then runs in item order, then blocks in block order: the same
- * bits for any thread count. (A float32 running sum over a large raster
+ * bits for any thread count, and for either kernel (this portable one, or
+ * the x86 ones of cutfill_x86.c picked at run time). (A float32 running sum over a large raster
  * loses percents; double keeps ~1e-13 relative.)
  */
 #include <math.h>
@@ -103,11 +104,8 @@ kern_body(const float *z, size_t n, double d0, double slope, double zs,
     out[2] = cnt;
 }
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-static void kern_f32_linear(const float *z, size_t n, double d0, double slope,
-                            double zs, int has_nd, float nd, double out[3])
+void gk_kern_f32_portable(const float *z, size_t n, double d0, double slope,
+                          double zs, int has_nd, float nd, double out[3])
 {
     bool level = slope == 0 && zs == 1;
     if (level && has_nd)
@@ -158,6 +156,7 @@ typedef struct cell_shared {
     const gk_volume_opts_t *o;
     bool linear;
     double la, lb, lc;  /* design = la + lb u + lc v when linear */
+    gk_kern_f32_fn kern; /* AVX-512, AVX2 or portable: same bits */
     gk_sums_t *sums;    /* per unit: cut, fill, covered area, cells */
     double *nodata;     /* per unit: covered area without data */
 } cell_shared_t;
@@ -169,15 +168,13 @@ typedef struct cell_thread {
     double *zd, *dd;
 } cell_thread_t;
 
-static gk_status_t cell_unit(size_t ui, void *tp, void *sp)
+static gk_status_t cell_block(size_t ui, const void *raw, void *tp, void *sp)
 {
     cell_thread_t *t = tp;
     cell_shared_t *s = sp;
     const gk_dem_t *dem = s->dem;
     const gk_unit_t *u = &s->units->units[ui];
-    gk_status_t st = gk_dem_read_raw(&t->rd, u->bx, u->by);
-    if (st != GK_OK)
-        return st;
+    gk_status_t st = GK_OK;
     int64_t bw = (int64_t)dem->info.block_width;
     int64_t bh = (int64_t)dem->info.block_height;
     int64_t x0 = (int64_t)u->bx * bw, y0 = (int64_t)u->by * bh;
@@ -196,11 +193,11 @@ static gk_status_t cell_unit(size_t ui, void *tp, void *sp)
         double r[3];
         double vc = (double)it->row + 0.5, uc = (double)a + 0.5;
         if (fast) {
-            kern_f32_linear((const float *)t->rd.raw + off, n,
-                            s->la + s->lb * uc + s->lc * vc, s->lb,
-                            dem->info.z_unit_m, dem->info.has_nodata, ndf, r);
+            s->kern((const float *)raw + off, n,
+                    s->la + s->lb * uc + s->lc * vc, s->lb,
+                    dem->info.z_unit_m, dem->info.has_nodata, ndf, r);
         } else {
-            gk_dem_decode(dem, t->rd.raw, off, n, t->zd);
+            gk_dem_decode(dem, raw, off, n, t->zd);
             for (size_t i = 0; i < n; i++) {
                 if (s->linear) {
                     t->dd[i] = s->la + s->lb * (uc + (double)i) + s->lc * vc;
@@ -223,6 +220,15 @@ static gk_status_t cell_unit(size_t ui, void *tp, void *sp)
     return GK_OK;
 }
 
+static gk_status_t cell_unit(size_t ui, void *tp, void *sp)
+{
+    cell_thread_t *t = tp;
+    cell_shared_t *s = sp;
+    const gk_unit_t *u = &s->units->units[ui];
+    gk_status_t st = gk_dem_read_raw(&t->rd, u->bx, u->by);
+    return st == GK_OK ? cell_block(ui, t->rd.raw, tp, sp) : st;
+}
+
 gk_status_t gk_volume_cell(gk_context_t *ctx, const gk_dem_t *dem,
                            const gk_rings_t *rings,
                            const gk_volume_opts_t *o,
@@ -243,6 +249,9 @@ gk_status_t gk_volume_cell(gk_context_t *ctx, const gk_dem_t *dem,
         nt = units.nunits ? (unsigned)units.nunits : 1;
     cell_shared_t sh = {.dem = dem, .plan = &plan, .units = &units, .o = o};
     sh.linear = gk_design_linear(&o->design, dem, &sh.la, &sh.lb, &sh.lc);
+    sh.kern = gk_kern_f32_x86(2);
+    if (!sh.kern)
+        sh.kern = gk_kern_f32_portable;
     sh.sums = gk_calloc_array(units.nunits, sizeof *sh.sums);
     sh.nodata = gk_calloc_array(units.nunits, sizeof *sh.nodata);
     cell_thread_t *th = gk_calloc_array(nt, sizeof *th);
@@ -274,7 +283,8 @@ gk_status_t gk_volume_cell(gk_context_t *ctx, const gk_dem_t *dem,
             gk_error(ctx, st, "%s", gk_errmsg(th[t].ctx));
     }
     if (st == GK_OK)
-        st = gk_units_run(ctx, units.nunits, nt, tp, tc, cell_unit, &sh);
+        st = gk_units_run(ctx, units.nunits, nt, tp, tc, cell_unit, &sh,
+                          0.0, gk_volume_pass_share(o));
     if (st == GK_OK) {
         gk_sums_t tot = {0};
         double nod = 0;

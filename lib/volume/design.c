@@ -150,7 +150,12 @@ void gk_centerline_project(const gk_centerline_t *c, size_t k, double x,
         double d2 = ex * ex + ey * ey;
         if (d2 < best) {
             best = d2;
-            *s = c->cum[i] + pc * len;
+            /* Past either end of the line the station runs on (negative,
+             * or beyond the length) so that a profile reaching past the
+             * ends (gk_road_profile_from_ground) stays linear there. */
+            bool open = (i == c->off[k] && p < 0) ||
+                        (i + 2 == c->off[k + 1] && p > 1);
+            *s = c->cum[i] + (open ? p : pc) * len;
             *t = (dx * (y - ay) - dy * (x - ax)) / len;
         }
     }
@@ -183,28 +188,36 @@ void gk_centerline_at(const gk_centerline_t *c, size_t k, double s,
     *dy = len > 0 ? ey / len : 0;
 }
 
-double gk_road_formation(const gk_road_design_t *rd, double s, double t)
+double gk_road_formation(const gk_road_design_t *rd, size_t line, double s,
+                         double t)
 {
     double fg;
-    size_t n = rd->nprofile;
+    size_t a = 0, n = rd->nprofile;
+    if (rd->line_off) {
+        if (line >= rd->nlines)
+            return NAN;
+        a = rd->line_off[line];
+        n = rd->line_off[line + 1] - a;
+    }
     if (n == 0)
         return NAN;
-    if (s <= rd->station_m[0])
-        fg = rd->grade_z_m[0];
-    else if (s >= rd->station_m[n - 1])
-        fg = rd->grade_z_m[n - 1];
+    const double *st = rd->station_m + a, *gz = rd->grade_z_m + a;
+    if (s <= st[0])
+        fg = gz[0];
+    else if (s >= st[n - 1])
+        fg = gz[n - 1];
     else {
         size_t lo = 0, hi = n - 1;
         while (hi - lo > 1) {
             size_t mid = (lo + hi) / 2;
-            if (rd->station_m[mid] <= s)
+            if (st[mid] <= s)
                 lo = mid;
             else
                 hi = mid;
         }
-        double ds = rd->station_m[hi] - rd->station_m[lo];
-        double w = ds > 0 ? (s - rd->station_m[lo]) / ds : 0;
-        fg = rd->grade_z_m[lo] + w * (rd->grade_z_m[hi] - rd->grade_z_m[lo]);
+        double ds = st[hi] - st[lo];
+        double w = ds > 0 ? (s - st[lo]) / ds : 0;
+        fg = gz[lo] + w * (gz[hi] - gz[lo]);
     }
     double k = rd->cross_slope_pct / 100;
     double camber = rd->one_way_slope ? k * t : -k * fabs(t);
@@ -294,7 +307,7 @@ gk_status_t gk_design_at(gk_design_eval_t *e, double u, double v, double *z)
             gk_centerline_project(cl, k, x, y, &s, &t);
             if (fabs(t) < best) {
                 best = fabs(t);
-                *z = gk_road_formation(&d->road, s, t);
+                *z = gk_road_formation(&d->road, k, s, t);
             }
         }
         return GK_OK;

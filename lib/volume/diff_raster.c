@@ -7,7 +7,9 @@
  * Written strip by strip (one block row at a time: memory is one strip),
  * tiled 256 x 256, DEFLATE, Float32, into "<path>.part" and renamed over
  * <path> only when complete: a reader never sees half a file, and a failed
- * run leaves any earlier file in place.
+ * run leaves any earlier file in place. Progress is reported after each
+ * strip (second half of the fraction); a stop request from the callback
+ * removes the partial file like any other failure.
  */
 #include <math.h>
 #include <stdio.h>
@@ -74,6 +76,13 @@ static gk_status_t write_strips(diff_job_t *j, gk_design_eval_t *de,
         if (e != CE_None) {
             st = gk_error(j->ctx, GK_ERR_IO, "%s: write failed (%s)",
                           j->o->diff_raster_path, gk_ctx_depmsg(j->ctx));
+            goto out;
+        }
+        /* the volume pass took the first half */
+        if (!gk_progress(j->ctx,
+                         0.5 + 0.5 * (double)(y + sh - j->r0) / (double)j->h,
+                         "volume")) {
+            st = GK_ERR_INTERRUPTED;
             goto out;
         }
     }

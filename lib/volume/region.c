@@ -4,7 +4,8 @@
  * vertex array), map through the inverse geotransform, give every ring the
  * weight that makes exteriors add and holes subtract, and measure the
  * region's whole area (also the part outside the DEM, reported as
- * uncovered).
+ * uncovered). Features that overlap are first merged into their union
+ * (region_union.c), so every point of the region counts once.
  *
  * Area of the region: on projected DEMs the shoelace formula in cell
  * coordinates times |det(geotransform)| and the unit squared (the same
@@ -136,14 +137,11 @@ static gk_status_t check_region(gk_context_t *ctx, const gk_geoms_t *g,
     return GK_OK;
 }
 
-gk_status_t gk_region_to_grid(gk_context_t *ctx, const gk_dem_t *dem,
-                              const gk_geoms_t *g, const char *crs,
-                              const char *name, gk_rings_t *out)
+static gk_status_t to_grid(gk_context_t *ctx, const gk_dem_t *dem,
+                           const gk_geoms_t *g, const char *crs,
+                           const char *name, gk_rings_t *out)
 {
-    memset(out, 0, sizeof *out);
-    gk_status_t st = check_region(ctx, g, name);
-    if (st != GK_OK)
-        return st;
+    gk_status_t st;
     size_t nparts = gk_geoms_num_parts(g);
     size_t nrings = gk_geoms_num_rings(g);
     int64_t v0 = g->ring_off[g->part_off[g->geom_off[0]]];
@@ -202,4 +200,27 @@ gk_status_t gk_region_to_grid(gk_context_t *ctx, const gk_dem_t *dem,
     r.nrings = nrings;
     *out = r;
     return GK_OK;
+}
+
+gk_status_t gk_region_to_grid(gk_context_t *ctx, const gk_dem_t *dem,
+                              const gk_geoms_t *g, const char *crs,
+                              const char *name, gk_rings_t *out)
+{
+    memset(out, 0, sizeof *out);
+    gk_status_t st = check_region(ctx, g, name);
+    if (st != GK_OK)
+        return st;
+    /* Overlapping features count once: their union replaces them, already
+     * in the DEM's CRS (region_union.c). */
+    gk_geomcol_t merged;
+    bool is_merged = false;
+    st = gk_region_merge_overlaps(ctx, dem, g, crs, name, &merged, &is_merged);
+    if (st != GK_OK)
+        return st;
+    if (!is_merged)
+        return to_grid(ctx, dem, g, crs, name, out);
+    gk_geoms_t mv = gk_geomcol_view(&merged);
+    st = to_grid(ctx, dem, &mv, NULL, name, out);
+    gk_geomcol_clear(&merged);
+    return st;
 }

@@ -74,7 +74,7 @@ static gk_status_t section_at(sec_ctx_t *c, size_t line, double s,
         if (st != GK_OK)
             return st;
         if (c->o->design.kind == GK_DESIGN_ROAD)
-            d = gk_road_formation(&c->o->design.road, s, c->t[m]);
+            d = gk_road_formation(&c->o->design.road, line, s, c->t[m]);
         else if ((st = gk_design_at(&c->de, u, v, &d)) != GK_OK)
             return st;
         c->h[m] = g - d;
@@ -153,9 +153,13 @@ gk_status_t gk_volume_sections(gk_context_t *ctx, const gk_dem_t *dem,
             GK_OK)
         goto out;
     double cut = 0, fill = 0, pcut = 0, pfill = 0, valid = 0, nodata = 0;
-    double mass = 0;
+    double mass = 0, total_len = 0, done_len = 0;
+    for (size_t k = 0; k < cl->nlines; k++)
+        total_len += cl->cum[cl->off[k + 1] - 1];
     for (size_t k = 0; k < cl->nlines; k++) {
         double len = cl->cum[cl->off[k + 1] - 1];
+        if (k > 0)
+            done_len += cl->cum[cl->off[k] - 1];
         if (!(len > 0))
             continue;
         section_t prev = {0};
@@ -199,6 +203,12 @@ gk_status_t gk_volume_sections(gk_context_t *ctx, const gk_dem_t *dem,
                 .cumulative_mass_m3 = mass};
             prev = cur;
             sprev = s;
+            if (!gk_progress(ctx,
+                             total_len > 0 ? (done_len + s) / total_len : 1,
+                             "volume")) {
+                st = GK_ERR_INTERRUPTED;
+                goto out;
+            }
             if (last)
                 break;
         }

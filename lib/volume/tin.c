@@ -379,7 +379,8 @@ gk_status_t gk_volume_tin(gk_context_t *ctx, const gk_dem_t *dem,
             gk_error(ctx, st, "%s", gk_errmsg(th[t].ctx));
     }
     if (st == GK_OK)
-        st = gk_units_run(ctx, units.nunits, nt, tp, tc, tin_unit, &sh);
+        st = gk_units_run(ctx, units.nunits, nt, tp, tc, tin_unit, &sh,
+                          0.0, gk_volume_pass_share(o));
     if (st == GK_OK) {
         gk_sums_t tot = {0};
         for (size_t u = 0; u < units.nunits; u++) {

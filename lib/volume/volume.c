@@ -45,6 +45,37 @@ static gk_status_t same_crs(gk_context_t *ctx, const gk_dem_t *a,
     return GK_OK;
 }
 
+static gk_status_t check_road_profile(gk_context_t *ctx,
+                                     const gk_road_design_t *r)
+{
+    size_t nl = r->line_off ? r->nlines : 1;
+    if (r->line_off && (r->nlines == 0 || r->line_off[0] != 0 ||
+                        r->line_off[r->nlines] != r->nprofile))
+        return gk_error(ctx, GK_ERR_ARG,
+                        "road profile: line_off must run from 0 to nprofile "
+                        "(%zu)",
+                        r->nprofile);
+    for (size_t l = 0; l < nl; l++) {
+        size_t a = r->line_off ? r->line_off[l] : 0;
+        size_t b = r->line_off ? r->line_off[l + 1] : r->nprofile;
+        if (b <= a || b > r->nprofile)
+            return gk_error(ctx, GK_ERR_ARG,
+                            "road profile: line %zu has no profile entries",
+                            l);
+        for (size_t k = a; k < b; k++) {
+            if (!isfinite(r->station_m[k]) || !isfinite(r->grade_z_m[k]))
+                return gk_error(ctx, GK_ERR_INPUT_NAN,
+                                "road profile: entry %zu is not finite", k);
+            if (k > a && !(r->station_m[k] > r->station_m[k - 1]))
+                return gk_error(ctx, GK_ERR_INPUT_VALUE,
+                                "road profile: station %zu (%g m) does not "
+                                "increase",
+                                k, r->station_m[k]);
+        }
+    }
+    return GK_OK;
+}
+
 static gk_status_t check_opts(gk_context_t *ctx, const gk_dem_t *dem,
                               const gk_geoms_t *region,
                               const gk_volume_opts_t *o)
@@ -92,13 +123,7 @@ static gk_status_t check_opts(gk_context_t *ctx, const gk_dem_t *dem,
         if (d->road.nprofile == 0 || !d->road.station_m || !d->road.grade_z_m)
             return gk_error(ctx, GK_ERR_ARG,
                             "road design: the vertical profile is empty");
-        for (size_t k = 1; k < d->road.nprofile; k++)
-            if (!(d->road.station_m[k] > d->road.station_m[k - 1]))
-                return gk_error(ctx, GK_ERR_INPUT_VALUE,
-                                "road profile: station %zu (%g m) does not "
-                                "increase",
-                                k, d->road.station_m[k]);
-        break;
+        return check_road_profile(ctx, &d->road);
     default:
         return gk_error(ctx, GK_ERR_ARG, "unknown design kind %d",
                         (int)d->kind);
@@ -161,6 +186,14 @@ gk_status_t gk_volume_compute(gk_context_t *ctx, const gk_dem_t *dem,
         (st = gk_centerline_build(ctx, dem, o.centerline, o.centerline_crs,
                                   &cl)) != GK_OK)
         return st;
+    if (o.design.kind == GK_DESIGN_ROAD && o.design.road.line_off &&
+        o.design.road.nlines != cl.nlines) {
+        st = gk_error(ctx, GK_ERR_ARG,
+                      "road design: %zu line profiles for a centerline of "
+                      "%zu lines",
+                      o.design.road.nlines, cl.nlines);
+        goto out;
+    }
     /* PROJ objects are not shareable between threads: a road design on a
      * lon/lat DEM maps every cell through one, so it runs on one thread. */
     if (o.design.kind == GK_DESIGN_ROAD && cl.to_dem)

@@ -9,6 +9,7 @@
 #include <gdal.h>
 
 #include "core/core_internal.h"
+#include "geom/geom_internal.h"
 #include "geokota/volume.h"
 
 #define GK_PI 3.14159265358979323846
@@ -99,6 +100,16 @@ gk_status_t gk_region_to_grid(gk_context_t *ctx, const gk_dem_t *dem,
                               const char *name, gk_rings_t *out);
 void gk_rings_free(gk_rings_t *r);
 
+/* region_union.c: when features of g overlap (boxes overlapping with
+ * positive area), set *merged and fill `out` (in the DEM's CRS) with the
+ * features that overlap nothing followed by one MultiPolygon, the GEOS
+ * union of the others; the caller clears it. Nothing to do, or GEOS
+ * cannot union them (a warning is logged): *merged = false. */
+gk_status_t gk_region_merge_overlaps(gk_context_t *ctx, const gk_dem_t *dem,
+                                     const gk_geoms_t *g, const char *crs,
+                                     const char *name, gk_geomcol_t *out,
+                                     bool *merged);
+
 /* Transform n interleaved points from `crs` into the DEM's CRS in place,
  * (one PJ, one proj_trans_generic). crs NULL: nothing to do. */
 gk_status_t gk_transform_to_dem(gk_context_t *ctx, const gk_dem_t *dem,
@@ -172,8 +183,15 @@ void gk_centerline_project(const gk_centerline_t *c, size_t k, double x,
 void gk_centerline_at(const gk_centerline_t *c, size_t k, double s,
                       double *x, double *y, double *dx, double *dy);
 
-/* Finished grade minus camber and thickness at station s, offset t. */
-double gk_road_formation(const gk_road_design_t *rd, double s, double t);
+/* Finished grade minus camber and thickness at station s, offset t of
+ * centerline line `line` (its own profile when rd->line_off is set). */
+double gk_road_formation(const gk_road_design_t *rd, size_t line, double s,
+                         double t);
+/* ground_profile.c: the least-squares line through the (s[j], z[j]) with
+ * |s[j] - s[i]| <= half (NaN z left out), at s[i], for every i; NaN where
+ * no sample is in reach. s increasing. Kernel: no allocation. */
+void gk_profile_smooth(const double *s, const double *z, size_t n,
+                       double half, double *out);
 
 /* A design evaluator for one thread. */
 typedef struct gk_design_eval {
@@ -222,15 +240,37 @@ void gk_units_free(gk_units_t *u);
 
 /* Run fn(unit, tstate[t], shared) for every unit on `threads` threads (the
  * calling thread is thread 0); per-thread contexts tctx[t] carry errors.
- * Returns the first failing unit's status (in unit order). */
+ * After each of its units thread 0 reports gk_progress(ctx, fraction,
+ * "volume") with the fraction of units done mapped onto [p0, p1]; when the
+ * callback says stop, the threads finish their current unit and the run
+ * returns GK_ERR_INTERRUPTED. Otherwise returns the first failing unit's
+ * status (in unit order). */
 typedef gk_status_t (*gk_unit_fn)(size_t unit, void *tstate, void *shared);
+/* The share of the progress fraction the volume pass takes: all of it, or
+ * the first half when a difference raster is written after it. */
+static inline double gk_volume_pass_share(const gk_volume_opts_t *o)
+{
+    return o->diff_raster_path ? 0.5 : 1.0;
+}
 gk_status_t gk_units_run(gk_context_t *ctx, size_t nunits, unsigned threads,
                          void **tstate, gk_context_t **tctx, gk_unit_fn fn,
-                         void *shared);
+                         void *shared, double p0, double p1);
 
 /* Cells [x0, x0 + w) x [y0, y0 + h) as metres (NaN: nodata or outside). */
 gk_status_t gk_dem_window(gk_dem_reader_t *r, int64_t x0, int64_t y0,
                           int64_t w, int64_t h, double *out);
+
+/* The cell method's kernel over n float heights z against the design
+ * d0 + slope * k at cell k (heights times zs, nodata nd when has_nd):
+ * out = {cut, fill, valid cells}, in metres x cells. Versions with the
+ * same bits: portable (cutfill.c) and x86 (cutfill_x86.c): the best the
+ * CPU has up to `level` (2: AVX-512F, 1: AVX2), NULL if none. */
+typedef void (*gk_kern_f32_fn)(const float *z, size_t n, double d0,
+                               double slope, double zs, int has_nd, float nd,
+                               double out[3]);
+void gk_kern_f32_portable(const float *z, size_t n, double d0, double slope,
+                          double zs, int has_nd, float nd, double out[3]);
+gk_kern_f32_fn gk_kern_f32_x86(int level);
 
 gk_status_t gk_volume_cell(gk_context_t *ctx, const gk_dem_t *dem,
                            const gk_rings_t *rings,

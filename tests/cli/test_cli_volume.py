@@ -227,3 +227,94 @@ def test_estimate_with_dem(geokota, tmp_path):
     assert rows["fill_loads"] == math.ceil(150 / 0.9 * 1.25 / 6)
     bad = geokota("estimate", "--dem", dem, gpkg)
     assert bad.code == 2 and "--profile" in bad.err
+
+
+def road_gpkg(path, wkts, width=None):
+    """Road centerlines in the local CRS (optionally with a width field)."""
+    from osgeo import ogr
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    srs = osr.SpatialReference()
+    srs.ImportFromProj4(LOCAL)
+    lyr = ds.CreateLayer("road", srs, ogr.wkbLineString)
+    if width is not None:
+        lyr.CreateField(ogr.FieldDefn("width", ogr.OFTReal))
+    for wkt in wkts:
+        f = ogr.Feature(lyr.GetLayerDefn())
+        if width is not None:
+            f.SetField("width", width)
+        f.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+        lyr.CreateFeature(f)
+    ds = None
+    return str(path)
+
+
+def test_road_offset_follows_ground(geokota, tmp_path):
+    # Ground rising 2 % along the road and 1 % across it. With the grade at
+    # the smoothed ground (offset 0) and no camber, ground - formation is
+    # the 0.30 m pavement depth plus 0.01 t across, which integrates to 0
+    # over the symmetric corridor: cut = 0.30 x area, exact with TIN.
+    dem = plane_dem(tmp_path, 12.0, 0.02, 0.01, "slope.tif")
+    road = road_gpkg(tmp_path / "road.gpkg", ["LINESTRING (-100 0, 100 0)"])
+    common = [dem, "--road", road, "--width", "6", "--camber", "0",
+              "--template", "rigid_jalan_lingkungan"]
+    tin = volume(geokota, *common, "--offset", "0", "--method", "tin")
+    assert tin["area_m2"] == pytest.approx(1200, rel=1e-9)
+    assert tin["cut_m3"] == pytest.approx(0.30 * 1200, rel=1e-9)
+    assert tin["fill_m3"] == pytest.approx(0, abs=1e-6)
+    # the smoothing window does not matter on a plane
+    tin2 = volume(geokota, *common, "--offset", "0", "--smooth", "10",
+                  "--method", "tin")
+    assert tin2["cut_m3"] == pytest.approx(tin["cut_m3"], rel=1e-9)
+    # raised 1 m: fill 0.70 m under the whole road
+    up = volume(geokota, *common, "--offset", "1", "--method", "tin")
+    assert up["fill_m3"] == pytest.approx(0.70 * 1200, rel=1e-9)
+    assert up["cut_m3"] == pytest.approx(0, abs=1e-6)
+    # sections: every section has cut area (0.30 + 0.01 t) over 6 m = 1.8
+    sec = volume(geokota, *common, "--offset", "0", "--method", "sections")
+    assert sec["cut_m3"] == pytest.approx(1.8 * 200, rel=1e-9)
+    cell = volume(geokota, *common, "--offset", "0")
+    assert cell["cut_m3"] == pytest.approx(0.30 * 1200, rel=1e-6)
+
+
+def test_road_offset_bad_usage(geokota, tmp_path):
+    dem = plane_dem(tmp_path, 10.0, 0.0, 0.0)
+    region = rect(tmp_path, -50, -20, 50, 20)
+    road = road_gpkg(tmp_path / "road.gpkg", ["LINESTRING (-100 0, 100 0)"])
+    profile = tmp_path / "profile.csv"
+    profile.write_text("station,elevation\n0,11.30\n200,11.30\n")
+    r = geokota("volume", dem, "--region", region, "--offset", "1")
+    assert r.code == 2 and "--road" in r.err
+    r = geokota("volume", dem, "--road", road, "--offset", "1", "--profile",
+                profile)
+    assert r.code == 2 and "exactly one design" in r.err
+    r = geokota("volume", dem, "--road", road, "--level", "1", "--smooth",
+                "20")
+    assert r.code == 2 and "--smooth" in r.err
+    r = geokota("volume", dem, "--road", road, "--offset", "1", "--smooth",
+                "-5")
+    assert r.code == 2
+    assert "--offset M" in geokota("volume", "--help").out
+
+
+def test_estimate_with_dem_offset(geokota, tmp_path):
+    # as test_estimate_with_dem, the grade now at the smoothed ground:
+    # everything under the road is the 0.30 m pavement box, all cut
+    dem = plane_dem(tmp_path, 12.0, 0.02, 0.01, "slope.tif")
+    road = road_gpkg(tmp_path / "road.gpkg", ["LINESTRING (-100 0, 100 0)"],
+                     width=6.0)
+    r = geokota("estimate", "--format", "json", "--dem", dem, "--offset", "0",
+                "--camber", "0", "--volume-method", "tin", road)
+    assert r.code == 0, r.err
+    rows = {row["key"]: row["value"] for s in r.json()["sections"]
+            if s["name"] == "earthwork" for row in s["rows"]}
+    assert rows["cut_m3"] == pytest.approx(0.30 * 1200, rel=1e-9)
+    assert rows["fill_m3"] == pytest.approx(0, abs=1e-6)
+    r = geokota("estimate", "--format", "json", "--dem", dem, "--offset",
+                "-0.5", "--smooth", "30", "--camber", "0", "--volume-method",
+                "tin", road)
+    rows = {row["key"]: row["value"] for s in r.json()["sections"]
+            if s["name"] == "earthwork" for row in s["rows"]}
+    assert rows["cut_m3"] == pytest.approx(0.80 * 1200, rel=1e-9)
+    bad = geokota("estimate", "--offset", "1", road)
+    assert bad.code == 2 and "--dem" in bad.err
+    assert "--offset M" in geokota("estimate", "--help").out

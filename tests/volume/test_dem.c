@@ -303,7 +303,9 @@ static void road_design(void)
     gk_volume_opts_t o = {.method = GK_VOLUME_SECTIONS, .centerline = &cl,
                           .half_width_m = 3, .interval_m = 25};
     o.design.kind = GK_DESIGN_ROAD;
-    o.design.road = (gk_road_design_t){st, fg, 2, 2.0, false, 0.3};
+    o.design.road = (gk_road_design_t){.station_m = st, .grade_z_m = fg,
+                                       .nprofile = 2, .cross_slope_pct = 2.0,
+                                       .thickness_m = 0.3};
     /* cut per metre: 0.3 x 6 + 2 x 0.02 x 3^2 / 2 = 1.98 */
     gk_volume_result_t res;
     if (gk_volume_compute(ctx, d, NULL, NULL, &o, &res) == GK_OK) {
@@ -325,7 +327,10 @@ static void road_design(void)
         is_int((long long)pn, 3, "profile CSV: 3 points")) {
         is_double(pz[2], 11, 0, 0, "profile CSV: tab-separated last value");
         gk_volume_opts_t o2 = o;
-        o2.design.road = (gk_road_design_t){ps, pz, pn, 2.0, false, 0.3};
+        o2.design.road = (gk_road_design_t){.station_m = ps, .grade_z_m = pz,
+                                            .nprofile = pn,
+                                            .cross_slope_pct = 2.0,
+                                            .thickness_m = 0.3};
         /* fill above the flat ground: 6 x integral of (s / 200) ds = 600,
          * minus the cut of the trench: the section method sees both */
         if (gk_volume_compute(ctx, d, NULL, NULL, &o2, &res) == GK_OK) {
