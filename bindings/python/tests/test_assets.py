@@ -119,6 +119,7 @@ def test_within_equals_cli_and_shapely(files, store, cli_json):
     want = [(g, f"L{i:03d}") for g, b in enumerate(files["boxes"])
             for i in range(N)
             if box(*b).contains(Point(files["lon"][i], files["lat"][i]))]
+    assert len(want) > 20 and {g for g, _ in want} == {0, 1}
     assert list(zip(rows["group"], rows["id"])) == sorted(want)
     w, s, e, n = files["boxes"][0]
     inbox = store.within((w, s, e, n))
@@ -140,15 +141,18 @@ def test_along_equals_cli_and_brute_force(files, store, cli_json):
     lines = [LineString([tm(*c) for c in r["geometry"]["coordinates"]])
              for r in roads]
     got = dict(zip(rows["id"], rows["distance_m"]))
+    checked = 0
     for i in range(N):
         p = Point(tm(files["lon"][i], files["lat"][i]))
         d = min(line.distance(p) for line in lines)
         if abs(d - 150.0) < 1.0:
             continue
         lid = f"L{i:03d}"
+        checked += lid in got
         assert (lid in got) == (d < 150.0), (lid, d)
         if lid in got:
             assert got[lid] == pytest.approx(d, abs=0.05)
+    assert checked > 20 and len(rows) < N
     per = store.along(files["roads"], 150.0, per_road=True)
     assert len(per) >= len(rows)
 
