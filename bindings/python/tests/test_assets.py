@@ -213,5 +213,15 @@ def test_dataframes(files, store):
     df = rows.to_dataframe()
     assert list(df["id"]) == list(rows["id"]) and len(df) == 3
     assert isinstance(df, pd.DataFrame)
+    try:
+        import geopandas
+    except ImportError:
+        geopandas = None
+    if geopandas is not None:
+        assert isinstance(df, geopandas.GeoDataFrame)
+        assert df.crs.to_epsg() == 4326
+        i = [int(x[1:]) for x in rows["id"]]
+        assert np.array_equal(df.geometry.x, files["lon"][i])
+        assert np.array_equal(df.geometry.y, files["lat"][i])
     s = store.summary(files["areas"], "name").to_dataframe()
     assert s["count"].sum() >= N
