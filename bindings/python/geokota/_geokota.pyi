@@ -1,6 +1,6 @@
 # Type stubs of the C extension geokota._geokota (bindings/python/src).
 from os import PathLike
-from typing import Any, Dict, Optional, Tuple, Union
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -102,3 +102,34 @@ def volume(dem: _Path, region: Union[_Path, _Source],
            swell: float = ..., shrink: float = ...,
            diff_raster: Optional[str] = ...,
            region_name: Optional[str] = ...) -> Tuple[str, str]: ...
+
+# assets.c: the asset store; the store is an opaque capsule (see
+# geokota/assets.py for the public Store class).
+_Kinds = Optional[Sequence[str]]
+def assets_open(path: _Path, flags: int) -> Any: ...
+def assets_close(store: Any) -> None: ...
+def assets_import(store: Any, path: str, default_kinds: str,
+                  kind: Optional[str] = ..., kind_field: Optional[str] = ...,
+                  id_field: Optional[str] = ..., mapping: Optional[str] = ...,
+                  rejects: Optional[str] = ..., strict: bool = ...,
+                  who: Optional[str] = ..., layer: Optional[str] = ...,
+                  crs: Optional[str] = ..., kinds_file: Optional[str] = ...,
+                  condition_field: Optional[str] = ...,
+                  installed_field: Optional[str] = ...,
+                  district_field: Optional[str] = ...,
+                  id_prefix: Optional[str] = ...) -> Dict[str, Any]: ...
+def assets_near(store: Any, lon: float, lat: float, k: int, max_m: float,
+                kinds: _Kinds) -> Dict[str, Any]: ...
+def assets_within(store: Any,
+                  where: Union[_Path, Tuple[float, float, float, float]],
+                  kinds: _Kinds, layer: Optional[str],
+                  crs: Optional[str]) -> Dict[str, Any]: ...
+def assets_along(store: Any, path: _Path, distance: float, per_road: bool,
+                 kinds: _Kinds, layer: Optional[str],
+                 crs: Optional[str]) -> Dict[str, Any]: ...
+def assets_summary(store: Any, path: _Path, by_field: Optional[str],
+                   layer: Optional[str],
+                   crs: Optional[str]) -> Dict[str, Any]: ...
+def assets_gaps(store: Any, path: _Path, distance: float, min_length: float,
+                kinds: _Kinds, name_field: Optional[str],
+                layer: Optional[str], crs: Optional[str]) -> Dict[str, Any]: ...

@@ -2,9 +2,8 @@
  * bindings/python/src/gkpy.h - what the extension's C files share: the
  * numpy C-API import, the exception mapping and each wrapped module's
  * method table. One C file per wrapped library module (errors, geoms,
- * measure, crs, io, rtree, estimate, volume); a new module (assets, when
- * the library has it) adds its file, its table below and one line in
- * module.c.
+ * measure, crs, io, rtree, estimate, volume, assets); a new module adds
+ * its file, its table below and one line in module.c.
  */
 #ifndef GKPY_H
 #define GKPY_H
@@ -54,6 +53,7 @@ extern PyMethodDef gkpy_io_methods[];
 extern PyMethodDef gkpy_rtree_methods[];
 extern PyMethodDef gkpy_estimate_methods[];
 extern PyMethodDef gkpy_volume_methods[];
+extern PyMethodDef gkpy_assets_methods[];
 
 /* io.c: a layer as the dict read() returns (name, source, crs, crs_name,
  * fids, geoms, fields); NULL with an exception set. */

@@ -57,7 +57,8 @@ PyMODINIT_FUNC PyInit__geokota(void)
         add_methods(gkpy_io_methods, &n) < 0 ||
         add_methods(gkpy_rtree_methods, &n) < 0 ||
         add_methods(gkpy_estimate_methods, &n) < 0 ||
-        add_methods(gkpy_volume_methods, &n) < 0)
+        add_methods(gkpy_volume_methods, &n) < 0 ||
+        add_methods(gkpy_assets_methods, &n) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&module_def);
     if (!m)
