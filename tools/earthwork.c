@@ -122,7 +122,10 @@ gk_status_t earthwork_run(cli_t *cli, earthwork_t *e, const gk_layer_t *region,
         rd->line_off = e->line_off;
         rd->nlines = e->nlines;
     }
-    e->opts.region_name = region ? gk_layer_source(region) : NULL;
+    /* a region made here (the road corridors) has no source name */
+    const char *src = region ? gk_layer_source(region) : NULL;
+    e->opts.region_name = src && *src ? src : centerline ? "the road corridors"
+                                                         : NULL;
     return gk_volume_compute(cli->ctx, e->dem, region ? &rg : NULL, region_crs,
                              &e->opts, out);
 }
