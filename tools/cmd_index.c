@@ -140,16 +140,7 @@ static int build(cli_t *cli, const index_args_t *a)
         /* Features without geometry have no box and are left out. */
         if (g.geom_off[i] == g.geom_off[i + 1])
             continue;
-        gk_box_t b = {INFINITY, INFINITY, -INFINITY, -INFINITY};
-        int64_t v0 = g.ring_off[g.part_off[g.geom_off[i]]];
-        int64_t v1 = g.ring_off[g.part_off[g.geom_off[i + 1]]];
-        for (int64_t v = v0; v < v1; v++) {
-            b.xmin = fmin(b.xmin, g.xy[2 * v]);
-            b.ymin = fmin(b.ymin, g.xy[2 * v + 1]);
-            b.xmax = fmax(b.xmax, g.xy[2 * v]);
-            b.ymax = fmax(b.ymax, g.xy[2 * v + 1]);
-        }
-        boxes[m] = b;
+        boxes[m] = gk_geoms_feature_box(&g, i);
         ids[m++] = gk_layer_fid(l, i);
     }
     gk_rtree_opts_t o = {.node_size = (uint32_t)a->node_size};

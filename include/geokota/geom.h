@@ -69,6 +69,10 @@ static inline size_t gk_geoms_num_vertices(const gk_geoms_t *g)
     return (size_t)g->ring_off[gk_geoms_num_rings(g)];
 }
 
+/** Bounding box of feature @p i of a view: every vertex of every part and
+ *  ring; a box of NaNs for a feature without geometry. Cannot fail. */
+GK_API gk_box_t gk_geoms_feature_box(const gk_geoms_t *g, size_t i);
+
 /** Base type of a (multi) type: MULTIPOLYGON -> POLYGON. */
 static inline gk_geom_type_t gk_geom_type_base(gk_geom_type_t t)
 {

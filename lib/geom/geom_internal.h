@@ -45,9 +45,6 @@ gk_geoms_t gk_geomcol_view(const gk_geomcol_t *c);
 /* Deep copy of a view into an empty collection. */
 bool gk_geomcol_append_view(gk_geomcol_t *c, const gk_geoms_t *g);
 
-/* Bounding box of feature i (NaN box for an empty feature). */
-gk_box_t gk_geoms_feature_box(const gk_geoms_t *g, size_t i);
-
 /* Parse one WKB geometry from `wkb` (at most `len` bytes) and append it as
  * one feature (NONE for a NULL `wkb` or an empty geometry). *consumed
  * receives the bytes read, so callers with padded buffers (numpy 'S' arrays)

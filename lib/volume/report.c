@@ -1,19 +1,20 @@
 /*
  * lib/volume/report.c - a volume result as JSON, an aligned table, or CSV,
- * so that the CLI stays thin. Numbers are printed with %.15g (close to
- * round-trip, no trailing noise); non-finite values as null.
+ * so that the CLI stays thin. Numbers are printed with gk_format_double
+ * (the fewest digits that read back to the same double, as every other
+ * geokota report); non-finite values as null in JSON, empty in CSV.
  */
 #include <math.h>
 #include <stdio.h>
 
+#include "geokota/io.h"
 #include "volume_internal.h"
 
 static void num(FILE *fp, double x)
 {
-    if (isfinite(x))
-        fprintf(fp, "%.15g", x);
-    else
-        fputs("null", fp);
+    char buf[32];
+    gk_format_double(buf, x); /* "null" when not finite */
+    fputs(buf, fp);
 }
 
 static void json_kv(FILE *fp, const char *k, double v, bool comma)
@@ -97,7 +98,7 @@ static void write_csv(const gk_volume_result_t *r, FILE *fp)
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         fputc(',', fp);
         if (isfinite(v[i]))
-            fprintf(fp, "%.15g", v[i]);
+            num(fp, v[i]);
     }
     fputc('\n', fp);
 }
@@ -132,9 +133,13 @@ gk_status_t gk_volume_write_sections_csv(gk_context_t *ctx,
           fp);
     for (size_t i = 0; i < r->nstations; i++) {
         const gk_volume_station_t *s = &r->stations[i];
-        fprintf(fp, "%.15g,%.15g,%.15g,%.15g,%.15g,%.15g,%lld\n",
-                s->station_m, s->cut_area_m2, s->fill_area_m2, s->cut_m3,
-                s->fill_m3, s->cumulative_mass_m3, (long long)s->line);
+        const double v[] = {s->station_m, s->cut_area_m2, s->fill_area_m2,
+                            s->cut_m3,     s->fill_m3,     s->cumulative_mass_m3};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            num(fp, v[k]);
+            fputc(',', fp);
+        }
+        fprintf(fp, "%lld\n", (long long)s->line);
     }
     if (ferror(fp))
         return gk_error(ctx, GK_ERR_IO, "sections CSV: write failed");
