@@ -305,6 +305,8 @@ static gk_status_t measure_and_build(run_t *r, gk_boq_t **out,
     double *larea = gk_calloc_array(kept * (maxl ? maxl : 1), sizeof *larea);
     if (st == GK_OK && (!in || !larea))
         st = gk_error_nomem(r->ctx, "road inputs");
+    int nf = gk_layer_field_index(r->roads,
+                                  field_name(r->o->name_field, "name"));
     for (size_t i = 0, k = 0; st == GK_OK && i < r->n; i++) {
         if (r->skip[i])
             continue;
@@ -319,11 +321,10 @@ static gk_status_t measure_and_build(run_t *r, gk_boq_t **out,
             la[j] = share[m * r->n + i];
         }
         nl += gk_template_layer_count(t);
-        const gk_layer_t *l = r->roads;
-        int nf = gk_layer_field_index(l, field_name(r->o->name_field, "name"));
         in[k++] = (gk_road_input_t){
             .id = r->ids[i],
-            .name = nf >= 0 ? gk_layer_get_string(l, (size_t)nf, i) : NULL,
+            .name = nf >= 0 ? gk_layer_get_string(r->roads, (size_t)nf, i)
+                            : NULL,
             .tpl = t,
             .length_m = gk_corridors_length_m(c)[i],
             .width_m = r->width[i] + 2 * r->shoulder[i],
