@@ -181,7 +181,7 @@ gk_status_t gk_corridors_prepare_at(gk_context_t *ctx, const gk_layer_t *l,
     gk_status_t st = !c->skip || !c->length_m || !c->scale || !c->fids
                          ? gk_error_nomem(ctx, "corridors")
                          : check_types(ctx, l, skip, c);
-    if (n)
+    if (st == GK_OK && n)
         memcpy(c->fids, l->fids, n * sizeof *c->fids);
 
     gk_geoms_t g = gk_layer_geoms(l);
