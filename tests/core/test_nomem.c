@@ -340,6 +340,37 @@ static gk_status_t run_volume(gk_context_t *ctx, char **result)
     return st;
 }
 
+/* The foundation's path: read the kecamatan polygons, measure them on the
+ * ellipsoid (with the GEOS validity check), add the areas as a field and
+ * write GeoJSON and CSV atomically. */
+static gk_status_t run_measure(gk_context_t *ctx, char **result)
+{
+    char src[1024], geojson[160], csv[160];
+    snprintf(src, sizeof src, "%s/data/samples/kota_tangerang_kecamatan.geojson",
+             source_root());
+    snprintf(geojson, sizeof geojson, "%s/areas.geojson", scratch_dir);
+    snprintf(csv, sizeof csv, "%s/areas.csv", scratch_dir);
+    gk_layer_t *layer = NULL;
+    gk_measure_result_t *m = NULL;
+    gk_status_t st = gk_layer_read(ctx, src, NULL, &layer);
+    if (st == GK_OK)
+        st = gk_measure_layer(ctx, layer, NULL, &m);
+    if (st == GK_OK)
+        st = gk_layer_add_double_field(ctx, layer, "area_m2", m->area_m2);
+    if (st == GK_OK)
+        st = gk_layer_write_geojson(ctx, layer, geojson);
+    if (st == GK_OK)
+        st = gk_layer_write_csv(ctx, layer, csv);
+    if (st == GK_OK)
+        *result = describe("%zu %.17g %.17g", m->count, m->total_area_m2,
+                           m->total_perimeter_m);
+    if (st == GK_OK && !*result)
+        st = gk_error(ctx, GK_ERR_NOMEM, "describe failed");
+    gk_measure_result_free(m);
+    gk_layer_free(layer);
+    return st;
+}
+
 /* Create a store, load the kinds, import the points, query near: and
  * after any failure the store holds all the points or none. */
 static gk_status_t run_assets(gk_context_t *ctx, char **result)
@@ -456,6 +487,7 @@ int main(void)
     }
     /* Creating a SpatiaLite store costs ~20 ms, hence fewer runs there. */
     check_scenario("estimate", run_estimate, 4000);
+    check_scenario("measure", run_measure, 4000);
     check_scenario("rtree", run_rtree, 4000);
     check_scenario("volume", run_volume, 4000);
     check_scenario("assets", run_assets, 240);
