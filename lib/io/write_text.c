@@ -126,38 +126,29 @@ static void put_value_json(FILE *f, const gk_layer_t *l, size_t j, size_t i)
         put_json_string(f, l->fields[j].strs[i]);
 }
 
+/* A CSV text cell, always quoted (RFC 4180: quotes doubled), so commas,
+ * quotes and line breaks in names and values survive. */
+static void put_csv_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            fputc('"', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
 static void put_value_csv(FILE *f, const gk_layer_t *l, size_t j, size_t i)
 {
     if (gk_layer_is_null(l, j, i))
         return;
-    if (l->fields[j].type == GK_FIELD_INT) {
+    if (l->fields[j].type == GK_FIELD_INT)
         fprintf(f, "%lld", (long long)l->fields[j].ints[i]);
-    } else if (l->fields[j].type == GK_FIELD_DOUBLE) {
+    else if (l->fields[j].type == GK_FIELD_DOUBLE)
         put_num(f, l->fields[j].dbls[i]);
-    } else {
-        fputc('"', f);
-        for (const char *p = l->fields[j].strs[i]; *p; p++) {
-            if (*p == '"')
-                fputc('"', f);
-            fputc(*p, f);
-        }
-        fputc('"', f);
-    }
-}
-
-/* Close the memory stream (which is when it publishes *buf and *len) and
- * save the text atomically. */
-static gk_status_t save(gk_context_t *ctx, FILE *f, char **buf, size_t *len,
-                        const char *path)
-{
-    bool failed = ferror(f) != 0;
-    failed |= fclose(f) != 0;
-    gk_status_t st = failed ? gk_error(ctx, GK_ERR_NOMEM,
-                                       "%s: out of memory while formatting",
-                                       path)
-                            : gk_write_file_atomic(ctx, path, *buf, *len);
-    free(*buf);
-    return st;
+    else
+        put_csv_string(f, l->fields[j].strs[i]);
 }
 
 static bool is_wgs84_lonlat(const gk_crs_t *crs)
@@ -166,16 +157,8 @@ static bool is_wgs84_lonlat(const gk_crs_t *crs)
            strcmp(crs->authority, "OGC:CRS84") == 0;
 }
 
-gk_status_t gk_layer_write_geojson(gk_context_t *ctx, const gk_layer_t *l,
-                                   const char *path)
+static void print_geojson(FILE *f, const gk_layer_t *l)
 {
-    if (!l || !path)
-        return gk_error(ctx, GK_ERR_ARG, "gk_layer_write_geojson: NULL argument");
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return gk_error_nomem(ctx, "an output buffer");
     gk_geoms_t g = gk_layer_geoms(l);
     fputs("{\"type\":\"FeatureCollection\",", f);
     fputs("\"name\":", f);
@@ -201,23 +184,16 @@ gk_status_t gk_layer_write_geojson(gk_context_t *ctx, const gk_layer_t *l,
         fputc('}', f);
     }
     fputs("\n]}\n", f);
-    return save(ctx, f, &buf, &len, path);
 }
 
-gk_status_t gk_layer_write_csv(gk_context_t *ctx, const gk_layer_t *l,
-                               const char *path)
+static void print_csv(FILE *f, const gk_layer_t *l)
 {
-    if (!l || !path)
-        return gk_error(ctx, GK_ERR_ARG, "gk_layer_write_csv: NULL argument");
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return gk_error_nomem(ctx, "an output buffer");
     gk_geoms_t g = gk_layer_geoms(l);
     fputs("WKT,fid", f);
-    for (size_t j = 0; j < l->nfields; j++)
-        fprintf(f, ",%s", l->fields[j].name);
+    for (size_t j = 0; j < l->nfields; j++) {
+        fputc(',', f);
+        put_csv_string(f, l->fields[j].name);
+    }
     fputc('\n', f);
     for (size_t i = 0; i < g.ngeoms; i++) {
         fputc('"', f);
@@ -229,5 +205,41 @@ gk_status_t gk_layer_write_csv(gk_context_t *ctx, const gk_layer_t *l,
         }
         fputc('\n', f);
     }
-    return save(ctx, f, &buf, &len, path);
+}
+
+/* Format the whole layer into memory, then save it atomically: a failure
+ * part-way leaves no file behind. The memory stream publishes its buffer
+ * only when closed. */
+static gk_status_t write_layer(gk_context_t *ctx, const gk_layer_t *l,
+                               const char *path, const char *function,
+                               void (*print)(FILE *f, const gk_layer_t *l))
+{
+    if (!l || !path)
+        return gk_error(ctx, GK_ERR_ARG, "%s: NULL argument", function);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return gk_error_nomem(ctx, "an output buffer");
+    print(f, l);
+    bool failed = ferror(f) != 0;
+    failed |= fclose(f) != 0;
+    gk_status_t st = failed ? gk_error(ctx, GK_ERR_NOMEM,
+                                       "%s: out of memory while formatting",
+                                       path)
+                            : gk_write_file_atomic(ctx, path, buf, len);
+    free(buf);
+    return st;
+}
+
+gk_status_t gk_layer_write_geojson(gk_context_t *ctx, const gk_layer_t *l,
+                                   const char *path)
+{
+    return write_layer(ctx, l, path, "gk_layer_write_geojson", print_geojson);
+}
+
+gk_status_t gk_layer_write_csv(gk_context_t *ctx, const gk_layer_t *l,
+                               const char *path)
+{
+    return write_layer(ctx, l, path, "gk_layer_write_csv", print_csv);
 }

@@ -185,6 +185,8 @@ static void test_write_roundtrip(gk_context_t *ctx)
     double extra[2] = {1.0 / 3.0, NAN};
     is_int(gk_layer_add_double_field(ctx, a, "third", extra), GK_OK,
            "add a double column");
+    is_int(gk_layer_add_double_field(ctx, a, "cut, bank m3", extra),
+           GK_OK, "add a column whose name needs CSV quoting");
     is_int(gk_layer_write_geojson(ctx, a, out), GK_OK, "write GeoJSON");
     is_int(gk_layer_read(ctx, out, NULL, &b), GK_OK, "read it back");
     if (!b)
@@ -211,6 +213,10 @@ static void test_write_roundtrip(gk_context_t *ctx)
     int nm = gk_layer_field_index(b, "name");
     is_str(gk_layer_get_string(b, (size_t)nm, 0), "a\"b", "quote escaped");
     is_int(gk_layer_fid(b, 1), 4, "ids kept");
+    int q = gk_layer_field_index(c, "cut, bank m3");
+    ok(q >= 0 && strtod(gk_layer_get_string(c, (size_t)q, 0), NULL) ==
+                     1.0 / 3.0,
+       "a CSV header with a comma reads back as one column");
     gk_layer_free(a);
     gk_layer_free(b);
     gk_layer_free(c);
