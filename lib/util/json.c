@@ -454,6 +454,31 @@ static gk_json_t *push_item(gk_json_t *c, size_t *cap, bool with_key)
     return v;
 }
 
+/* After an array item or an object member: a ',' and another one (never
+ * a trailing comma), or the closing bracket. *more tells which. */
+static gk_status_t next_or_close(parser_t *ps, char close,
+                                 const char *container, bool *more)
+{
+    skip_ws(ps);
+    if (ps->p < ps->end && *ps->p == ',') {
+        advance(ps);
+        skip_ws(ps);
+        if (ps->p < ps->end && *ps->p == close)
+            return fail(ps, "trailing comma before '%c'", close);
+        *more = true;
+        return GK_OK;
+    }
+    if (ps->p < ps->end && *ps->p == close) {
+        advance(ps);
+        *more = false;
+        return GK_OK;
+    }
+    char what[32];
+    describe_here(ps, what, sizeof what);
+    return fail(ps, "expected ',' or '%c' in %s, found %s", close, container,
+                what);
+}
+
 static gk_status_t parse_array(parser_t *ps, gk_json_t *v)
 {
     size_t cap = 0;
@@ -470,21 +495,10 @@ static gk_status_t parse_array(parser_t *ps, gk_json_t *v)
             return nomem(ps);
         if (parse_value(ps, item) != GK_OK)
             return ps->status;
-        skip_ws(ps);
-        if (ps->p < ps->end && *ps->p == ',') {
-            advance(ps);
-            skip_ws(ps);
-            if (ps->p < ps->end && *ps->p == ']')
-                return fail(ps, "trailing comma before ']'");
-            continue;
-        }
-        if (ps->p < ps->end && *ps->p == ']') {
-            advance(ps);
-            return GK_OK;
-        }
-        char what[32];
-        describe_here(ps, what, sizeof what);
-        return fail(ps, "expected ',' or ']' in an array, found %s", what);
+        bool more = false;
+        gk_status_t st = next_or_close(ps, ']', "an array", &more);
+        if (st != GK_OK || !more)
+            return st;
     }
 }
 
@@ -536,21 +550,10 @@ static gk_status_t parse_object(parser_t *ps, gk_json_t *v)
         advance(ps);
         if (parse_value(ps, item) != GK_OK)
             return ps->status;
-        skip_ws(ps);
-        if (ps->p < ps->end && *ps->p == ',') {
-            advance(ps);
-            skip_ws(ps);
-            if (ps->p < ps->end && *ps->p == '}')
-                return fail(ps, "trailing comma before '}'");
-            continue;
-        }
-        if (ps->p < ps->end && *ps->p == '}') {
-            advance(ps);
-            return GK_OK;
-        }
-        char what[32];
-        describe_here(ps, what, sizeof what);
-        return fail(ps, "expected ',' or '}' in an object, found %s", what);
+        bool more = false;
+        gk_status_t st = next_or_close(ps, '}', "an object", &more);
+        if (st != GK_OK || !more)
+            return st;
     }
 }
 
