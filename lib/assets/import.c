@@ -660,7 +660,22 @@ static gk_status_t resume_triggers(writer_t *w, size_t expected)
         return gk_error_nomem(w->ctx, "index entries");
     sqlite3_stmt *del = NULL, *ins = NULL;
     gk_status_t st = GK_OK;
-    if (w->trigger_sql[0]) {
+    bool bulk = false;
+    /* An empty R*Tree (a first import) is written as a packed tree in one
+     * pass; otherwise entry by entry through the virtual table. */
+    if (w->trigger_sql[0] && w->nchanged) {
+        uint32_t *perm = gk_calloc_array(w->nchanged, sizeof *perm);
+        if (!perm) {
+            free(order);
+            return gk_error_nomem(w->ctx, "index entries");
+        }
+        for (size_t o = 0; o < w->nchanged; o++)
+            perm[o] = order[o].i;
+        st = gk_rtree_bulk_fill(w->ctx, w->s, "idx_assets_geom", w->fids,
+                                w->boxes, perm, w->nchanged, &bulk);
+        free(perm);
+    }
+    if (st == GK_OK && !bulk && w->trigger_sql[0]) {
         st = gk_assets_prepare(w->ctx, w->s,
                                "DELETE FROM idx_assets_geom WHERE pkid = ?",
                                &del);
