@@ -121,7 +121,7 @@ static void test_migration(void)
        "open migrates v1 (%s)", gk_errmsg(ctx));
     gk_assets_stats_t *r = NULL;
     gk_assets_stats(ctx, s, &r);
-    is_int(r->schema_version, 2, "now version 2");
+    is_int(r->schema_version, 3, "now version 3");
     is_int((long long)r->num_assets, 1, "the v1 asset is kept");
     is_int((long long)r->num_log, 0, "and the new change log is empty");
     gk_assets_stats_free(r);
@@ -223,6 +223,32 @@ static void test_import_small(void)
     is_int((long long)count_assets(s), 5, "5 assets");
     oracle_db_t od;
     oracle_open(&od, spath("small.sqlite"));
+    /* Inserts: one 'import' row per import naming the ids and fids. */
+    is_int(sql_int(od.db, "SELECT count(*) FROM asset_log WHERE op = "
+                          "'import'"),
+           2, "one 'import' row per import that inserted (not per asset)");
+    ok(sql_text_is(od.db, "SELECT detail FROM asset_log WHERE op = 'import' "
+                          "ORDER BY seq LIMIT 1",
+                   "{\"inserted\":4,\"fid_first\":1,\"fid_last\":4,"
+                   "\"ids\":[\"a1\",\"a2\",\"a3\",\"a4\"]}"),
+       "the first names its 4 ids and fids 1..4");
+    is_int(sql_int(od.db, "SELECT count(*) FROM asset_log WHERE seq = 1 "
+                          "AND who = 'tester' AND source LIKE "
+                          "'%small1.geojson' AND at LIKE '20__-__-__T%Z'"),
+           1, "with who, when and the source");
+    /* Each asset's insert is found from its id (ids in detail) and from
+     * its fid (the fid range), and both agree. */
+    is_int(sql_int(od.db,
+                   "SELECT count(*) FROM assets a WHERE (SELECT l.seq FROM "
+                   "asset_log l, json_each(l.detail, '$.ids') j WHERE l.op = "
+                   "'import' AND j.value = a.id) = (SELECT l.seq FROM "
+                   "asset_log l WHERE l.op = 'import' AND a.fid BETWEEN "
+                   "json_extract(l.detail, '$.fid_first') AND "
+                   "json_extract(l.detail, '$.fid_last'))"),
+           5, "every asset's insert is in the log, by id and by fid");
+    is_int(sql_int(od.db, "SELECT count(*) FROM asset_log WHERE op = "
+                          "'update'"),
+           2, "updates: one row per asset");
     is_int(sql_int(od.db, "SELECT count(*) FROM asset_log WHERE op = "
                           "'update' AND asset_id = 'a3' AND who = 'tester' "
                           "AND old_values LIKE '%\"kind\":\"manhole\"%'"),

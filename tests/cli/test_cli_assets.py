@@ -77,7 +77,7 @@ def test_import_reimport_and_info(jakarta_db, geokota):
     assert rep["unchanged"] == 6679 and rep["inserted"] == 0
     assert rep["updated"] == 0
     info = geokota("assets", "info", jakarta_db, "--format", "json").json()
-    assert info["assets"] == 6679 and info["schema_version"] == 2
+    assert info["assets"] == 6679 and info["schema_version"] == 3
     kinds = {k["kind"]: k["count"] for k in info["kinds"]}
     assert kinds["school"] == 332 and kinds["clinic"] == 61
     # QGIS and ogr2ogr read the store: ogrinfo sees the layer and its SRS.
@@ -237,6 +237,9 @@ def test_kill_mid_import_leaves_store_intact(tmp_path):
                     "--kind-field", "k", "--id-field", "aid"], check=True,
                    capture_output=True)
     before = count(db)
+    con = sqlite3.connect(db)
+    log_before = con.execute("SELECT count(*) FROM asset_log").fetchone()[0]
+    con.close()
     big = lights(tmp_path / "big.geojson", 200000, step=0.000001,
                  prefix="K")
     wal = str(db) + "-wal"
@@ -257,7 +260,7 @@ def test_kill_mid_import_leaves_store_intact(tmp_path):
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("SELECT count(*) FROM assets").fetchone()[0] == before
     assert con.execute("SELECT count(*) FROM asset_log").fetchone()[0] == \
-        before
+        log_before
     con.close()
     r = subprocess.run([GEOKOTA, "assets", "info", db, "--format", "json"],
                        capture_output=True, text=True)
