@@ -85,6 +85,22 @@ def test_import_reimport_and_info(jakarta_db, geokota):
                          capture_output=True, text=True)
     assert "Feature Count: 6679" in out.stdout
     assert "WGS 84" in out.stdout
+    # OGR answers box queries through the store's R*Tree (written as a
+    # packed tree by the first import): the same points as a plain scan.
+    from osgeo import ogr
+    ds = ogr.Open(str(jakarta_db))
+    lyr = ds.GetLayerByName("assets")
+    pts_all = [(f.GetFID(), f.GetGeometryRef().GetX(),
+                f.GetGeometryRef().GetY()) for f in lyr]
+    for box in [(106.80, -6.20, 106.83, -6.17), (106.70, -6.30, 106.75, -6.10),
+                (106.9, -6.25, 106.95, -6.2)]:
+        lyr.SetSpatialFilterRect(*box)
+        got = sorted(f.GetFID() for f in lyr)
+        want = sorted(fid for fid, x, y in pts_all
+                      if box[0] <= x <= box[2] and box[1] <= y <= box[3])
+        assert got == want and len(want) > 20
+    lyr.SetSpatialFilter(None)
+    ds = None
 
 
 def test_near_formats(jakarta_db, geokota, tmp_path):
