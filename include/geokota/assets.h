@@ -21,9 +21,10 @@
  *   source, and detail = {"inserted": n, "fid_first": a, "fid_last": b,
  *   "ids": [...]}); stores written before schema 3 may also hold one
  *   'insert' row per asset. The history of an asset: the 'import' row
- *   whose ids hold it (equivalently whose fid range holds its fid: fids
- *   never change and are never reused), then its 'update' rows in seq
- *   order, then its current row in `assets`.
+ *   whose ids hold it (or whose fid range holds its fid: geokota never
+ *   changes a fid nor deletes a row, so fids are not reused unless another
+ *   program deletes rows), then its 'update' rows in seq order, then its
+ *   current row in `assets`.
  * - `gk_meta`: schema version, storage CRS, data version (bumped by every
  *   committed change; the in-memory index is rebuilt when it moves).
  *

@@ -9,7 +9,10 @@
  * copy (no copy wins by accident of file order). The second pass runs
  * inside BEGIN IMMEDIATE ... COMMIT: for each accepted feature it reads
  * the row with the same id and inserts, updates (logging the old values
- * and geometry) or leaves it. Anything that fails rolls the whole
+ * and geometry) or leaves it; the inserts are logged as one row for the
+ * whole import. SpatiaLite's R*Tree is written after the rows: as a
+ * packed tree when it was empty (rtree_bulk.c), else entry by entry.
+ * Anything that fails rolls the whole
  * transaction back, so the store is never half-written; SQLite's WAL makes
  * that hold also when the process is killed mid-way.
  */
@@ -833,7 +836,7 @@ static gk_status_t upsert(writer_t *w, const char *id, const char *kind,
  * ids, at the cost of one row instead of one per asset. The inserted rows
  * are exactly fids a..b (SQLite gives a new row the largest fid + 1, and
  * the import holds the write lock); "ids" names them independently of
- * fids. Updates keep one row per asset with the old values. */
+ * fids, should another program ever delete rows and fids be reused. Updates keep one row per asset with the old values. */
 static gk_status_t log_inserts(writer_t *w)
 {
     if (!w->ninserted)
