@@ -14,8 +14,17 @@
  * - `asset_kinds`: the kinds the store accepts and the geometry each needs,
  *   loaded from a kinds file (data/asset_kinds.json; a region ships its
  *   own).
- * - `asset_log`: one row per change (who, when, insert/update, the asset's
- *   previous values as JSON and geometry), so no edit is lost.
+ * - `asset_log`: the change log, so no edit is lost. An update is one row
+ *   (op 'update': who, when, source, asset_id, the asset's previous values
+ *   as JSON and its previous geometry). The assets an import inserts are
+ *   one row for the whole import (op 'import', asset_id ''; who, when,
+ *   source, and detail = {"inserted": n, "fid_first": a, "fid_last": b,
+ *   "ids": [...]}); stores written before schema 3 may also hold one
+ *   'insert' row per asset. The history of an asset: the 'import' row
+ *   whose ids hold it (or whose fid range holds its fid: geokota never
+ *   changes a fid nor deletes a row, so fids are not reused unless another
+ *   program deletes rows), then its 'update' rows in seq order, then its
+ *   current row in `assets`.
  * - `gk_meta`: schema version, storage CRS, data version (bumped by every
  *   committed change; the in-memory index is rebuilt when it moves).
  *
@@ -55,7 +64,7 @@ extern "C" {
 
 /** The schema version this library writes; older stores are migrated on
  *  open (unless read-only), newer ones are refused. */
-#define GK_ASSETS_SCHEMA_VERSION 2
+#define GK_ASSETS_SCHEMA_VERSION 3
 
 /** The store; opaque. */
 typedef struct gk_assets gk_assets_t;

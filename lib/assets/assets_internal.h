@@ -77,6 +77,18 @@ gk_status_t gk_splite_encode(const gk_geoms_t *g, size_t i, int32_t srid,
 bool gk_splite_decode(const unsigned char *blob, size_t len, gk_geomcol_t *c,
                       bool *nomem);
 
+/* rtree_bulk.c */
+/* Fill the empty SQLite R*Tree `name` (columns pkid, xmin, xmax, ymin,
+ * ymax) with entries ids[i]/boxes[i] as a packed tree whose leaves follow
+ * order[] (a permutation of 0..n-1, e.g. Hilbert order). ids should rise
+ * with i (they are appended to the rowid table in that order). *done is
+ * false, and nothing written, when the tree is not empty or not in a
+ * format this writes: the caller then inserts through the virtual table. */
+gk_status_t gk_rtree_bulk_fill(gk_context_t *ctx, gk_assets_t *s,
+                               const char *name, const int64_t *ids,
+                               const gk_box_t *boxes, const uint32_t *order,
+                               size_t n, bool *done);
+
 /* snapshot.c */
 /* The snapshot, (re)built when the store's data version moved. */
 gk_status_t gk_assets_snapshot(gk_context_t *ctx, gk_assets_t *s,

@@ -9,7 +9,10 @@
  * copy (no copy wins by accident of file order). The second pass runs
  * inside BEGIN IMMEDIATE ... COMMIT: for each accepted feature it reads
  * the row with the same id and inserts, updates (logging the old values
- * and geometry) or leaves it. Anything that fails rolls the whole
+ * and geometry) or leaves it; the inserts are logged as one row for the
+ * whole import. SpatiaLite's R*Tree is written after the rows: as a
+ * packed tree when it was empty (rtree_bulk.c), else entry by entry.
+ * Anything that fails rolls the whole
  * transaction back, so the store is never half-written; SQLite's WAL makes
  * that hold also when the process is killed mid-way.
  */
@@ -544,6 +547,10 @@ typedef struct writer {
     sqlite3_stmt *get, *ins, *upd, *log;
     const char *now, *who, *source;
     sbuf_t attrs, old;
+    /* The inserts of this import, logged as one row (see log_inserts). */
+    sbuf_t new_ids;
+    size_t ninserted;
+    int64_t fid_first, fid_last;
     /* rows whose R*Tree entry we write ourselves (see suspend_triggers) */
     int64_t *fids;
     gk_box_t *boxes;
@@ -660,7 +667,22 @@ static gk_status_t resume_triggers(writer_t *w, size_t expected)
         return gk_error_nomem(w->ctx, "index entries");
     sqlite3_stmt *del = NULL, *ins = NULL;
     gk_status_t st = GK_OK;
-    if (w->trigger_sql[0]) {
+    bool bulk = false;
+    /* An empty R*Tree (a first import) is written as a packed tree in one
+     * pass; otherwise entry by entry through the virtual table. */
+    if (w->trigger_sql[0] && w->nchanged) {
+        uint32_t *perm = gk_calloc_array(w->nchanged, sizeof *perm);
+        if (!perm) {
+            free(order);
+            return gk_error_nomem(w->ctx, "index entries");
+        }
+        for (size_t o = 0; o < w->nchanged; o++)
+            perm[o] = order[o].i;
+        st = gk_rtree_bulk_fill(w->ctx, w->s, "idx_assets_geom", w->fids,
+                                w->boxes, perm, w->nchanged, &bulk);
+        free(perm);
+    }
+    if (st == GK_OK && !bulk && w->trigger_sql[0]) {
         st = gk_assets_prepare(w->ctx, w->s,
                                "DELETE FROM idx_assets_geom WHERE pkid = ?",
                                &del);
@@ -759,23 +781,16 @@ static gk_status_t upsert(writer_t *w, const char *id, const char *kind,
         }
         old_values(w->get, &w->old);
         sqlite3_reset(w->log);
-        sqlite3_bind_text(w->log, 3, "update", -1, SQLITE_STATIC);
         sqlite3_bind_text(w->log, 6, w->old.s, -1, SQLITE_TRANSIENT);
         sqlite3_bind_blob(w->log, 7, ob, (int)olen, SQLITE_TRANSIENT);
         sqlite3_reset(w->upd);
         sqlite3_bind_int64(w->upd, 8, sqlite3_column_int64(w->get, 0));
         *what = 'u';
     } else {
-        sqlite3_reset(w->log);
-        sqlite3_bind_text(w->log, 3, "insert", -1, SQLITE_STATIC);
-        sqlite3_bind_null(w->log, 6);
-        sqlite3_bind_null(w->log, 7);
         *what = 'i';
     }
     if (w->old.nomem || w->attrs.nomem)
         return gk_error_nomem(w->ctx, "asset attributes");
-    sqlite3_bind_text(w->log, 4, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->log, 5, kind, -1, SQLITE_STATIC);
     sqlite3_stmt *q = *what == 'u' ? w->upd : w->ins;
     if (*what == 'i') {
         sqlite3_reset(q);
@@ -793,12 +808,68 @@ static gk_status_t upsert(writer_t *w, const char *id, const char *kind,
     sqlite3_reset(w->get);
     if (rc != SQLITE_DONE)
         return gk_assets_sqlerr(w->ctx, w->s, rc, "writing an asset");
-    note_changed(w, *what == 'i' ? sqlite3_last_insert_rowid(w->s->db) : fid,
-                 box);
+    if (*what == 'i') {
+        fid = sqlite3_last_insert_rowid(w->s->db);
+        if (!w->ninserted++)
+            w->fid_first = fid;
+        w->fid_last = fid;
+        if (w->new_ids.len)
+            sb_add(&w->new_ids, ",", 1);
+        sb_json_string(&w->new_ids, id);
+        note_changed(w, fid, box);
+        return w->new_ids.nomem ? gk_error_nomem(w->ctx, "change log")
+                                : GK_OK;
+    }
+    note_changed(w, fid, box);
+    sqlite3_bind_text(w->log, 3, "update", -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->log, 4, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->log, 5, kind, -1, SQLITE_STATIC);
     rc = sqlite3_step(w->log);
     return rc == SQLITE_DONE
                ? GK_OK
                : gk_assets_sqlerr(w->ctx, w->s, rc, "writing the change log");
+}
+
+/* One change-log row for all the assets this import inserted (op
+ * 'import', asset_id ''), with detail = {"inserted": n, "fid_first": a,
+ * "fid_last": b, "ids": [...]}: who, when, from which source and which
+ * ids, at the cost of one row instead of one per asset. The inserted rows
+ * are exactly fids a..b (SQLite gives a new row the largest fid + 1, and
+ * the import holds the write lock); "ids" names them independently of
+ * fids, should another program ever delete rows and fids be reused. Updates keep one row per asset with the old values. */
+static gk_status_t log_inserts(writer_t *w)
+{
+    if (!w->ninserted)
+        return GK_OK;
+    sbuf_t d = {0};
+    char head[160];
+    snprintf(head, sizeof head,
+             "{\"inserted\":%zu,\"fid_first\":%lld,\"fid_last\":%lld,"
+             "\"ids\":[",
+             w->ninserted, (long long)w->fid_first, (long long)w->fid_last);
+    sb_str(&d, head);
+    sb_add(&d, w->new_ids.s, w->new_ids.len);
+    sb_str(&d, "]}");
+    if (d.nomem)
+        return gk_error_nomem(w->ctx, "change log");
+    sqlite3_stmt *q = NULL;
+    gk_status_t st = gk_assets_prepare(
+        w->ctx, w->s,
+        "INSERT INTO asset_log (at, who, op, asset_id, source, detail) "
+        "VALUES (?1, ?2, 'import', '', ?3, ?4)",
+        &q);
+    if (st == GK_OK) {
+        sqlite3_bind_text(q, 1, w->now, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, w->who, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 3, w->source, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 4, d.s, (int)d.len, SQLITE_STATIC);
+        int rc = sqlite3_step(q);
+        if (rc != SQLITE_DONE)
+            st = gk_assets_sqlerr(w->ctx, w->s, rc, "writing the change log");
+    }
+    sqlite3_finalize(q);
+    free(d.s);
+    return st;
 }
 
 static gk_status_t prepare_writer(writer_t *w)
@@ -843,6 +914,7 @@ static void finalize_writer(writer_t *w)
     sqlite3_finalize(w->log);
     free(w->attrs.s);
     free(w->old.s);
+    free(w->new_ids.s);
     free(w->fids);
     free(w->boxes);
     for (int k = 0; k < 6; k++)
@@ -1016,6 +1088,8 @@ gk_status_t gk_assets_import_layer(gk_context_t *ctx, gk_assets_t *s,
         st = prepare_writer(&w);
     if (st == GK_OK)
         st = write_all(&w, l, &ll, &f, kinds, &p, &rep);
+    if (st == GK_OK)
+        st = log_inserts(&w);
     if (st == GK_OK)
         st = resume_triggers(&w, rep.inserted + rep.updated);
     if (st == GK_OK && (rep.inserted || rep.updated))

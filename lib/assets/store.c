@@ -6,6 +6,9 @@
  * Schema history (each step is one transaction, applied in order on open):
  *   1: gk_meta, asset_kinds, assets (+ geometry column and R*Tree index)
  *   2: asset_log, the change log
+ *   3: asset_log.detail; an import logs its inserts as one row (op
+ *      'import', detail: count, fid range and ids), updates stay one row
+ *      per asset
  * A store whose schema_version is above GK_ASSETS_SCHEMA_VERSION was made
  * by a newer geokota: refused, never touched.
  */
@@ -113,6 +116,8 @@ static const char *const schema_steps[] = {
     " who TEXT NOT NULL, op TEXT NOT NULL, asset_id TEXT NOT NULL,"
     " kind TEXT, old_values TEXT, old_geom BLOB, source TEXT);"
     "CREATE INDEX asset_log_asset ON asset_log (asset_id);",
+    /* 3 */
+    "ALTER TABLE asset_log ADD COLUMN detail TEXT;",
 };
 
 static gk_status_t apply_step(gk_context_t *ctx, gk_assets_t *s, int v)

@@ -148,4 +148,18 @@ static inline int64_t sql_int(sqlite3 *db, const char *sql)
     return v;
 }
 
+/* True when the first column of the first row of sql is the text want. */
+static inline bool sql_text_is(sqlite3 *db, const char *sql, const char *want)
+{
+    sqlite3_stmt *q;
+    bool same = false;
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(q, 0);
+        same = t && strcmp((const char *)t, want) == 0;
+    }
+    sqlite3_finalize(q);
+    return same;
+}
+
 #endif /* GK_TESTS_ASSETS_UTIL_H */

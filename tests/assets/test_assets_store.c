@@ -7,6 +7,8 @@
  */
 #include "assets_util.h"
 
+#include <math.h>
+
 static gk_context_t *ctx;
 
 static gk_assets_t *open_store(const char *name, bool kinds)
@@ -119,7 +121,7 @@ static void test_migration(void)
        "open migrates v1 (%s)", gk_errmsg(ctx));
     gk_assets_stats_t *r = NULL;
     gk_assets_stats(ctx, s, &r);
-    is_int(r->schema_version, 2, "now version 2");
+    is_int(r->schema_version, 3, "now version 3");
     is_int((long long)r->num_assets, 1, "the v1 asset is kept");
     is_int((long long)r->num_log, 0, "and the new change log is empty");
     gk_assets_stats_free(r);
@@ -221,6 +223,32 @@ static void test_import_small(void)
     is_int((long long)count_assets(s), 5, "5 assets");
     oracle_db_t od;
     oracle_open(&od, spath("small.sqlite"));
+    /* Inserts: one 'import' row per import naming the ids and fids. */
+    is_int(sql_int(od.db, "SELECT count(*) FROM asset_log WHERE op = "
+                          "'import'"),
+           2, "one 'import' row per import that inserted (not per asset)");
+    ok(sql_text_is(od.db, "SELECT detail FROM asset_log WHERE op = 'import' "
+                          "ORDER BY seq LIMIT 1",
+                   "{\"inserted\":4,\"fid_first\":1,\"fid_last\":4,"
+                   "\"ids\":[\"a1\",\"a2\",\"a3\",\"a4\"]}"),
+       "the first names its 4 ids and fids 1..4");
+    is_int(sql_int(od.db, "SELECT count(*) FROM asset_log WHERE seq = 1 "
+                          "AND who = 'tester' AND source LIKE "
+                          "'%small1.geojson' AND at LIKE '20__-__-__T%Z'"),
+           1, "with who, when and the source");
+    /* Each asset's insert is found from its id (ids in detail) and from
+     * its fid (the fid range), and both agree. */
+    is_int(sql_int(od.db,
+                   "SELECT count(*) FROM assets a WHERE (SELECT l.seq FROM "
+                   "asset_log l, json_each(l.detail, '$.ids') j WHERE l.op = "
+                   "'import' AND j.value = a.id) = (SELECT l.seq FROM "
+                   "asset_log l WHERE l.op = 'import' AND a.fid BETWEEN "
+                   "json_extract(l.detail, '$.fid_first') AND "
+                   "json_extract(l.detail, '$.fid_last'))"),
+           5, "every asset's insert is in the log, by id and by fid");
+    is_int(sql_int(od.db, "SELECT count(*) FROM asset_log WHERE op = "
+                          "'update'"),
+           2, "updates: one row per asset");
     is_int(sql_int(od.db, "SELECT count(*) FROM asset_log WHERE op = "
                           "'update' AND asset_id = 'a3' AND who = 'tester' "
                           "AND old_values LIKE '%\"kind\":\"manhole\"%'"),
@@ -418,6 +446,143 @@ static void test_import_buildings(void)
     gk_assets_close(s);
 }
 
+/* Points i0 .. i0 + n - 1 of a fixed pseudo-random cloud, as GeoJSON. */
+static const char *cloud(const char *name, int i0, int n)
+{
+    FILE *f = fopen(spath(name), "w");
+    fputs("{\"type\":\"FeatureCollection\",\"features\":[\n", f);
+    for (int i = i0; i < i0 + n; i++) {
+        /* a Weyl sequence: deterministic, spread over the box */
+        double u = fmod(0.7548776662466927 * (i + 1), 1.0);
+        double v = fmod(0.5698402909980532 * (i + 1), 1.0);
+        fprintf(f,
+                "%s{\"type\":\"Feature\",\"properties\":{\"aid\":\"c%d\","
+                "\"k\":\"tree\"},\"geometry\":{\"type\":\"Point\","
+                "\"coordinates\":[%.9f,%.9f]}}\n",
+                i > i0 ? "," : "", i, 106.6 + 0.1 * u, -6.3 + 0.1 * v);
+    }
+    fputs("]}\n", f);
+    fclose(f);
+    return spath(name);
+}
+
+/* Count of assets inside a box through SpatiaLite's SpatialIndex (the
+ * R*Tree) and by a plain scan of the geometries. */
+static void index_vs_scan(sqlite3 *db, double x0, double y0, double x1,
+                          double y1, int64_t *via_index, int64_t *scan)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM assets WHERE fid IN (SELECT ROWID FROM "
+             "SpatialIndex WHERE f_table_name = 'assets' AND search_frame = "
+             "BuildMbr(%.9f, %.9f, %.9f, %.9f)) AND X(geom) BETWEEN %.9f AND "
+             "%.9f AND Y(geom) BETWEEN %.9f AND %.9f",
+             x0, y0, x1, y1, x0, x1, y0, y1);
+    *via_index = sql_int(db, sql);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM assets WHERE X(geom) BETWEEN %.9f AND %.9f "
+             "AND Y(geom) BETWEEN %.9f AND %.9f",
+             x0, x1, y0, y1);
+    *scan = sql_int(db, sql);
+}
+
+static void check_rtree(const char *path, int64_t n, const char *when)
+{
+    oracle_db_t od;
+    oracle_open(&od, path);
+    ok(sql_text_is(od.db, "SELECT rtreecheck('idx_assets_geom')", "ok"),
+       "%s: rtreecheck() ok", when);
+    ok(sql_int(od.db, "SELECT CheckSpatialIndex('assets', 'geom')") == 1,
+       "%s: CheckSpatialIndex() ok", when);
+    ok(sql_int(od.db, "SELECT count(*) FROM idx_assets_geom") == n,
+       "%s: %lld R*Tree entries", when, (long long)n);
+    int bad = 0;
+    int64_t total = 0;
+    for (int q = 0; q < 40; q++) {
+        double x = 106.6 + 0.1 * fmod(0.31 * q, 1.0);
+        double y = -6.3 + 0.1 * fmod(0.47 * q, 1.0);
+        int64_t a, b;
+        index_vs_scan(od.db, x, y, x + 0.01 + 0.001 * q, y + 0.012, &a, &b);
+        bad += a != b;
+        total += b;
+    }
+    ok(bad == 0, "%s: 40 box queries through the R*Tree = scans (%lld hits)",
+       when, (long long)total);
+    ok(total > 200, "%s: the queries are not trivial", when);
+    /* A box of zero size exactly at each point finds it: the float boxes
+     * were rounded outwards, never to nearest. */
+    sqlite3_stmt *q;
+    sqlite3_prepare_v2(od.db, "SELECT X(geom), Y(geom), fid FROM assets "
+                              "WHERE fid % 13 = 0", -1, &q, NULL);
+    int missed = 0, tried = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        double x = sqlite3_column_double(q, 0), y = sqlite3_column_double(q, 1);
+        char sql[384];
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM idx_assets_geom WHERE xmin <= %.17g "
+                 "AND xmax >= %.17g AND ymin <= %.17g AND ymax >= %.17g AND "
+                 "pkid = %lld",
+                 x, x, y, y, (long long)sqlite3_column_int64(q, 2));
+        missed += sql_int(od.db, sql) != 1;
+        tried++;
+    }
+    sqlite3_finalize(q);
+    ok(missed == 0 && tried > 400,
+       "%s: each of %d points is found by a zero-size box on it", when, tried);
+    oracle_close(&od);
+}
+
+/* The first import into an empty store writes SpatiaLite's R*Tree as a
+ * packed tree (lib/assets/rtree_bulk.c); everything after goes through
+ * the virtual table: SQL edits (node splits in the full packed nodes) and
+ * a second import. The tree must stay what SQLite and SpatiaLite expect. */
+static void test_bulk_rtree(void)
+{
+    gk_assets_t *s = open_store("bulk.sqlite", true);
+    gk_assets_import_opts_t o = {.kind_field = "k", .id_field = "aid"};
+    gk_assets_import_report_t rep;
+    /* 6,000 points: 118 leaves of 51 cells, 3 levels */
+    ok(gk_assets_import_file(ctx, s, cloud("cloud1.geojson", 0, 6000), &o,
+                             &rep) == GK_OK &&
+           rep.inserted == 6000,
+       "import 6,000 points into an empty store (%s)", gk_errmsg(ctx));
+    check_rtree(spath("bulk.sqlite"), 6000, "packed");
+    /* the same connection then inserts through the virtual table */
+    ok(gk_assets_import_file(ctx, s, cloud("cloud3.geojson", 6000, 200), &o,
+                             &rep) == GK_OK &&
+           rep.inserted == 200,
+       "then 200 more on the same handle (%s)", gk_errmsg(ctx));
+    gk_assets_close(s);
+    check_rtree(spath("bulk.sqlite"), 6200, "packed + 200");
+
+    oracle_db_t od;
+    oracle_open(&od, spath("bulk.sqlite"));
+    int rc = sqlite3_exec(
+        od.db,
+        "BEGIN;"
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n "
+        "WHERE i < 799) INSERT INTO assets (id, kind, attrs, updated, geom) "
+        "SELECT 'sql' || i, 'tree', '{}', '2024-01-01', MakePoint(106.6 + "
+        "0.1 * ((i * 0.618034) % 1.0), -6.3 + 0.1 * ((i * 0.414214) % 1.0), "
+        "4326) FROM n;"
+        "UPDATE assets SET geom = MakePoint(X(geom) + 0.003, Y(geom), 4326) "
+        "WHERE fid % 7 = 0;"
+        "COMMIT",
+        NULL, NULL, NULL);
+    is_int(rc, SQLITE_OK, "SpatiaLite SQL adds 800 points and moves 1/7");
+    oracle_close(&od);
+    check_rtree(spath("bulk.sqlite"), 7000, "after SQL edits");
+
+    s = open_store("bulk.sqlite", false);
+    ok(gk_assets_import_file(ctx, s, cloud("cloud2.geojson", 5000, 3000), &o,
+                             &rep) == GK_OK &&
+           rep.inserted == 1800 && rep.updated == 171 && rep.unchanged == 1029,
+       "a third import: 1,800 new, the SQL-moved ones updated back, the "
+       "rest unchanged");
+    gk_assets_close(s);
+    check_rtree(spath("bulk.sqlite"), 8800, "after a third import");
+}
+
 int main(void)
 {
     scratch_init("assets_store");
@@ -429,6 +594,7 @@ int main(void)
     test_import_small();
     test_bad_input();
     test_import_buildings();
+    test_bulk_rtree();
     gk_context_free(ctx);
     scratch_done();
     return done_testing();

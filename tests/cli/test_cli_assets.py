@@ -77,7 +77,7 @@ def test_import_reimport_and_info(jakarta_db, geokota):
     assert rep["unchanged"] == 6679 and rep["inserted"] == 0
     assert rep["updated"] == 0
     info = geokota("assets", "info", jakarta_db, "--format", "json").json()
-    assert info["assets"] == 6679 and info["schema_version"] == 2
+    assert info["assets"] == 6679 and info["schema_version"] == 3
     kinds = {k["kind"]: k["count"] for k in info["kinds"]}
     assert kinds["school"] == 332 and kinds["clinic"] == 61
     # QGIS and ogr2ogr read the store: ogrinfo sees the layer and its SRS.
@@ -85,6 +85,22 @@ def test_import_reimport_and_info(jakarta_db, geokota):
                          capture_output=True, text=True)
     assert "Feature Count: 6679" in out.stdout
     assert "WGS 84" in out.stdout
+    # OGR answers box queries through the store's R*Tree (written as a
+    # packed tree by the first import): the same points as a plain scan.
+    from osgeo import ogr
+    ds = ogr.Open(str(jakarta_db))
+    lyr = ds.GetLayerByName("assets")
+    pts_all = [(f.GetFID(), f.GetGeometryRef().GetX(),
+                f.GetGeometryRef().GetY()) for f in lyr]
+    for box in [(106.80, -6.20, 106.83, -6.17), (106.70, -6.30, 106.75, -6.10),
+                (106.9, -6.25, 106.95, -6.2)]:
+        lyr.SetSpatialFilterRect(*box)
+        got = sorted(f.GetFID() for f in lyr)
+        want = sorted(fid for fid, x, y in pts_all
+                      if box[0] <= x <= box[2] and box[1] <= y <= box[3])
+        assert got == want and len(want) > 20
+    lyr.SetSpatialFilter(None)
+    ds = None
 
 
 def test_near_formats(jakarta_db, geokota, tmp_path):
@@ -237,6 +253,9 @@ def test_kill_mid_import_leaves_store_intact(tmp_path):
                     "--kind-field", "k", "--id-field", "aid"], check=True,
                    capture_output=True)
     before = count(db)
+    con = sqlite3.connect(db)
+    log_before = con.execute("SELECT count(*) FROM asset_log").fetchone()[0]
+    con.close()
     big = lights(tmp_path / "big.geojson", 200000, step=0.000001,
                  prefix="K")
     wal = str(db) + "-wal"
@@ -257,7 +276,7 @@ def test_kill_mid_import_leaves_store_intact(tmp_path):
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("SELECT count(*) FROM assets").fetchone()[0] == before
     assert con.execute("SELECT count(*) FROM asset_log").fetchone()[0] == \
-        before
+        log_before
     con.close()
     r = subprocess.run([GEOKOTA, "assets", "info", db, "--format", "json"],
                        capture_output=True, text=True)
