@@ -82,18 +82,19 @@ static GK_AVX2 uint64_t mask2_avx2(const double *nd, uint32_t B, gk_box_t q,
     return m < 64 ? mask & ((UINT64_C(1) << m) - 1) : mask;
 }
 
-gk_node_mask2_fn gk_node_mask2_x86(void)
+gk_node_mask2_fn gk_node_mask2_x86(int level)
 {
     /* libgcc's CPU model: read-only after its constructor has run */
-    if (__builtin_cpu_supports("avx512f"))
+    if (level >= 2 && __builtin_cpu_supports("avx512f"))
         return mask2_avx512;
-    if (__builtin_cpu_supports("avx2"))
+    if (level >= 1 && __builtin_cpu_supports("avx2"))
         return mask2_avx2;
     return NULL;
 }
 #else
-gk_node_mask2_fn gk_node_mask2_x86(void)
+gk_node_mask2_fn gk_node_mask2_x86(int level)
 {
+    (void)level;
     return NULL;
 }
 #endif
