@@ -55,7 +55,8 @@ typedef struct knn {
      * a few entries, no sift, no final sort); larger k: a max-heap */
     bool sorted;
     size_t skip; /* the leaf of the current part already scanned by seed() */
-    gk_node_mask2_fn mask2; /* AVX-512 / AVX2 node test, or NULL */
+    gk_node_mask2_fn mask2;  /* AVX-512 / AVX2 leaf test, or NULL */
+    gk_inner_mask2_fn imask2; /* the same for inner (float) nodes */
     /* an upper bound of the k-th squared distance known before k items
      * were seen (see leaf_ub2()), +inf when none: prunes like bound^2 */
     double ub2;
@@ -149,36 +150,8 @@ static void consider(knn_t *s, gk_box_t b, int64_t id)
     offer(s, d, id);
 }
 
-/* Box distance from q to every slot of a node (same arithmetic as
- * gk_box_gap, two slots per SSE2 instruction). */
-static void node_dists(const double *nd, uint32_t B, gk_box_t q, double *out)
-{
-#if defined(__SSE2__)
-    __m128d x1 = _mm_set1_pd(q.xmax), y1 = _mm_set1_pd(q.ymax);
-    __m128d x0 = _mm_set1_pd(q.xmin), y0 = _mm_set1_pd(q.ymin);
-    __m128d zero = _mm_setzero_pd();
-    for (uint32_t i = 0; i < B; i += 2) {
-        __m128d dx = _mm_max_pd(
-            _mm_max_pd(_mm_sub_pd(_mm_loadu_pd(nd + i), x1),
-                       _mm_sub_pd(x0, _mm_loadu_pd(nd + 2 * B + i))),
-            zero);
-        __m128d dy = _mm_max_pd(
-            _mm_max_pd(_mm_sub_pd(_mm_loadu_pd(nd + B + i), y1),
-                       _mm_sub_pd(y0, _mm_loadu_pd(nd + 3 * B + i))),
-            zero);
-        _mm_storeu_pd(out + i, _mm_sqrt_pd(_mm_add_pd(_mm_mul_pd(dx, dx),
-                                                      _mm_mul_pd(dy, dy))));
-    }
-#else
-    for (uint32_t i = 0; i < B; i++) {
-        gk_box_t b = {nd[i], nd[B + i], nd[2 * B + i], nd[3 * B + i]};
-        out[i] = gk_box_gap(b, q);
-    }
-#endif
-}
-
-/* Squared box distances (no square root) for ordering and pruning inner
- * nodes; see bound2() for why pruning on them stays exact. */
+/* Squared box distances (no square root) of the slots of a leaf; see
+ * bound2() for why pruning on them stays exact. */
 static void node_dists2(const double *nd, uint32_t B, gk_box_t q, double *out)
 {
 #if defined(__SSE2__)
@@ -229,7 +202,8 @@ static inline double bound2(const knn_t *s)
  * the k-th nearest. Valid only without removed items (a leaf's slot count
  * is then its item count) and without a distance callback (whose
  * distances can exceed the box distance); +inf otherwise or when no child
- * holds k items. With this bound the search starts pruned, reads the
+ * holds k items. The leaf boxes stored here are rounded outward, which
+ * only makes far distances larger: still a bound. With this bound the search starts pruned, reads the
  * nearest leaf first and never reads a leaf just to learn a bound. */
 static double leaf_ub2(const knn_t *s, const gk_pack_t *p, size_t j,
                        uint64_t mask)
@@ -237,7 +211,7 @@ static double leaf_ub2(const knn_t *s, const gk_pack_t *p, size_t j,
     if (s->fn || p->ndead || s->k > p->B)
         return INFINITY;
     const uint32_t B = p->B;
-    const double *nd = gk_pack_node(p, 1, j);
+    const float *nd = gk_pack_inner(p, 1, j);
     gk_box_t q = s->q;
     double best = INFINITY;
     while (mask) {
@@ -288,13 +262,57 @@ static uint64_t node_mask2(const knn_t *s, const double *nd, uint32_t B,
     return m < 64 ? mask & ((UINT64_C(1) << m) - 1) : mask;
 }
 
+/* node_mask2 for an inner node: its float boxes widened exactly to double,
+ * then the same arithmetic, so each squared distance is a lower bound of
+ * those of the items below (the boxes contain them; every operation is
+ * monotonic in its rounding). */
+static uint64_t inner_mask2(const knn_t *s, const float *nd, uint32_t B,
+                            double b2, size_t m, double *out)
+{
+    if (s->imask2)
+        return s->imask2(nd, B, s->q, b2, m, out);
+    gk_box_t q = s->q;
+    uint64_t mask = 0;
+#if defined(__SSE2__)
+    __m128d x1 = _mm_set1_pd(q.xmax), y1 = _mm_set1_pd(q.ymax);
+    __m128d x0 = _mm_set1_pd(q.xmin), y0 = _mm_set1_pd(q.ymin);
+    __m128d zero = _mm_setzero_pd(), bv = _mm_set1_pd(b2);
+    __m128d inf = _mm_set1_pd(INFINITY);
+    for (uint32_t i = 0; i < B; i += 2) {
+#define GK_LOAD2F(ptr) \
+    _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(const void *)(ptr))))
+        __m128d dx = _mm_max_pd(_mm_max_pd(_mm_sub_pd(GK_LOAD2F(nd + i), x1),
+                                           _mm_sub_pd(x0, GK_LOAD2F(nd + 2 * B + i))),
+                                zero);
+        __m128d dy = _mm_max_pd(_mm_max_pd(_mm_sub_pd(GK_LOAD2F(nd + B + i), y1),
+                                           _mm_sub_pd(y0, GK_LOAD2F(nd + 3 * B + i))),
+                                zero);
+#undef GK_LOAD2F
+        __m128d d = _mm_add_pd(_mm_mul_pd(dx, dx), _mm_mul_pd(dy, dy));
+        _mm_storeu_pd(out + i, d);
+        __m128d ok = _mm_and_pd(_mm_cmple_pd(d, bv), _mm_cmplt_pd(d, inf));
+        mask |= (uint64_t)_mm_movemask_pd(ok) << i;
+    }
+#else
+    for (uint32_t i = 0; i < B; i++) {
+        double dx = gk_max3((double)nd[i] - q.xmax,
+                            q.xmin - (double)nd[2 * B + i], 0.0);
+        double dy = gk_max3((double)nd[B + i] - q.ymax,
+                            q.ymin - (double)nd[3 * B + i], 0.0);
+        out[i] = dx * dx + dy * dy;
+        mask |= (uint64_t)(out[i] <= b2 && out[i] < INFINITY) << i;
+    }
+#endif
+    return m < 64 ? mask & ((UINT64_C(1) << m) - 1) : mask;
+}
+
 static void visit(knn_t *s, const gk_pack_t *p, uint32_t l, size_t j)
 {
     const uint32_t B = p->B;
-    const double *nd = gk_pack_node(p, l, j);
     size_t m = valid_slots(p, l, j);
     double dist[GK_RTREE_MAX_NODE];
     if (l == 0) {
+        const double *nd = gk_pack_leaf(p, j);
         if (j == s->skip)
             return;
         /* squared distances first: only the few slots within the bound
@@ -317,7 +335,10 @@ static void visit(knn_t *s, const gk_pack_t *p, uint32_t l, size_t j)
         }
         return;
     }
-    node_dists(nd, B, s->q, dist);
+    /* the rare depth-first path (a full queue): plain box distances */
+    const float *nf = gk_pack_inner(p, l, j);
+    for (uint32_t i = 0; i < B; i++)
+        dist[i] = gk_box_gap(gk_inner_box(nf, B, i), s->q);
     /* candidates sorted by distance (insertion sort: at most 64) */
     double cd[GK_RTREE_MAX_NODE];
     uint32_t cs[GK_RTREE_MAX_NODE];
@@ -441,10 +462,10 @@ static bool seed(knn_t *s, const gk_pack_t *p, queue_t *qu)
     size_t node[GK_RTREE_MAX_LEVELS], pick[GK_RTREE_MAX_LEVELS];
     size_t j = 0;
     for (uint32_t l = p->nlevels - 1; l > 0; l--) {
-        const double *nd = gk_pack_node(p, l, j);
+        const float *nd = gk_pack_inner(p, l, j);
         size_t m = valid_slots(p, l, j);
         double b2 = bound2(s);
-        mask[l] = node_mask2(s, nd, p->B, b2, m, dist[l]);
+        mask[l] = inner_mask2(s, nd, p->B, b2, m, dist[l]);
         size_t c = prefetch_nearest(p, l, j, dist[l], m, b2, l == 1 ? 4 : 1);
         if (c == m)
             return false;
@@ -505,11 +526,11 @@ static void best_first(knn_t *s, const gk_pack_t *p)
             visit(s, p, 0, j);
             continue;
         }
-        const double *nd = gk_pack_node(p, l, j);
+        const float *nd = gk_pack_inner(p, l, j);
         size_t m = valid_slots(p, l, j);
         double dist[GK_RTREE_MAX_NODE];
         double b2 = bound2(s);
-        uint64_t mask = node_mask2(s, nd, B, b2, m, dist);
+        uint64_t mask = inner_mask2(s, nd, B, b2, m, dist);
         /* Start fetching the nearest children now, so that their cache
          * misses overlap: the nearest inner child is nearly always expanded
          * next, and a k = 10 search reads 3-4 leaves, nearly always among
@@ -526,7 +547,8 @@ size_t gk_rtree_nearest(const gk_rtree_t *tree, gk_box_t q, size_t k,
     if (!tree || !ids || !dists || k == 0)
         return 0;
     knn_t s = {q, k, 0, ids, dists, INFINITY, NULL, NULL, k <= SORTED_MAX,
-               SIZE_MAX, gk_node_mask2_x86(2), INFINITY};
+               SIZE_MAX, gk_node_mask2_x86(2), gk_inner_mask2_x86(2),
+               INFINITY};
     if (opts) {
         s.fn = opts->dist_fn;
         s.user = opts->user;
