@@ -280,7 +280,10 @@ GK_API gk_status_t gk_rtree_repack(gk_context_t *ctx, gk_rtree_t *tree);
  * The file is a 128-byte little-endian header (magic, format version,
  * counts, node size, bounds, CRC32C of header and data) followed by the
  * nodes exactly as they sit in memory, so opening maps the file and queries
- * it in place: no parse, no copy.
+ * it in place: no parse, no copy. Format version 2 (this one) stores the
+ * leaves' boxes as exact doubles and the inner nodes' boxes as floats
+ * rounded outward (answers are exact either way); version 1 files, with
+ * double inner nodes, still open (see gk_rtree_open()).
  * @{
  */
 
@@ -303,7 +306,10 @@ typedef struct gk_rtree_open_opts {
 
 /**
  * Open a saved tree by mapping the file read-only. The tree keeps the
- * mapping until gk_rtree_free().
+ * mapping until gk_rtree_free(). A version 1 file (written before the
+ * float inner nodes) is checked the same way, then copied into memory and
+ * its inner levels rebuilt (memory the size of the index; info.mapped is
+ * false); saving it again writes version 2, which maps in place.
  * @return GK_OK; GK_ERR_IO if the file cannot be read; GK_ERR_FORMAT for a
  *         truncated, corrupt or foreign file; GK_ERR_UNSUPPORTED for a newer
  *         format version or a big-endian host; GK_ERR_NOMEM.

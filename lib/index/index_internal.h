@@ -15,8 +15,16 @@
  *              ymax[B] (doubles) then id[B] - ids beside their boxes so a
  *              hit costs no extra cache miss. Ids take w = 4 bytes (int32)
  *              when every id of the part fits, else 8 (int64);
- *   level l>0  at data + off[l] + j * 32B bytes: the four coordinate rows.
- * The file format stores this block verbatim after its header.
+ *   level l>0  at data + off[l] + j * 16B bytes: the four coordinate rows
+ *              as floats, each box rounded outward (mins down, maxes up:
+ *              gk_f32_down/up) so it contains the exact box below it.
+ * Leaves are exact, so every answer is; an inner box is only ever used to
+ * decide whether to descend, and a box that contains the exact one never
+ * skips a child that holds an answer (it may rarely enter one that does
+ * not). Float inner levels halve the bytes of every inner node: level 1
+ * of a 1M-item tree is 1 MB instead of 2 MB, and a k-nearest search reads
+ * 2-3 of its nodes per query. The file format (version 2) stores this
+ * block verbatim after its header.
  */
 #ifndef GK_INDEX_INTERNAL_H
 #define GK_INDEX_INTERNAL_H
@@ -75,24 +83,74 @@ struct gk_hits {
     int64_t *ids_b;
 };
 
-static inline const double *gk_pack_node(const gk_pack_t *p, uint32_t level,
-                                         size_t j)
+/* Bytes of one node of a level. */
+static inline size_t gk_pack_node_bytes(const gk_pack_t *p, uint32_t level)
 {
-    size_t stride = (size_t)p->B * (level == 0 ? 32 + p->idw : 32);
-    return (const double *)(const void *)(p->data + p->off[level] +
-                                          j * stride);
+    return (size_t)p->B * (level == 0 ? 32 + p->idw : 16);
 }
 
-/* Ask for all cache lines of a node at once: a node is 8-10 lines read
+/* Leaf j: four rows of B doubles, then the ids. */
+static inline const double *gk_pack_leaf(const gk_pack_t *p, size_t j)
+{
+    return (const double *)(const void *)(p->data +
+                                          j * gk_pack_node_bytes(p, 0));
+}
+
+/* Node j of level >= 1: four rows of B floats. */
+static inline const float *gk_pack_inner(const gk_pack_t *p, uint32_t level,
+                                         size_t j)
+{
+    return (const float *)(const void *)(p->data + p->off[level] +
+                                         j * gk_pack_node_bytes(p, level));
+}
+
+/* Ask for all cache lines of a node at once: a node is 4-9 lines read
  * together, and issuing them in parallel hides most of the miss latency
  * of the random step from parent to child. */
 static inline void gk_pack_prefetch(const gk_pack_t *p, uint32_t level,
                                     size_t j)
 {
-    const char *a = (const char *)gk_pack_node(p, level, j);
-    size_t bytes = (size_t)p->B * (level == 0 ? 32 + p->idw : 32);
+    const char *a = (const char *)(const void *)p->data + p->off[level] +
+                    j * gk_pack_node_bytes(p, level);
+    size_t bytes = gk_pack_node_bytes(p, level);
     for (size_t o = 0; o < bytes; o += 64)
         __builtin_prefetch(a + o);
+}
+
+/* The float nearest v from below / above (v itself when exact; +-inf
+ * stay; beyond the float range: +-inf on the open side, +-FLT_MAX on the
+ * other), so that [down(a), up(b)] contains [a, b]. */
+static inline float gk_f32_down(double v)
+{
+    if (v > 3.4028234663852886e38)
+        return 3.4028234663852886e38f;
+    if (v < -3.4028234663852886e38)
+        return -INFINITY;
+    float f = (float)v;
+    return (double)f > v ? nextafterf(f, -INFINITY) : f;
+}
+
+static inline float gk_f32_up(double v)
+{
+    if (v < -3.4028234663852886e38)
+        return -3.4028234663852886e38f;
+    if (v > 3.4028234663852886e38)
+        return INFINITY;
+    float f = (float)v;
+    return (double)f < v ? nextafterf(f, INFINITY) : f;
+}
+
+/* Slot s of a leaf or of an inner node, as a box of doubles. */
+static inline gk_box_t gk_leaf_box(const double *nd, uint32_t B, uint32_t s)
+{
+    gk_box_t b = {nd[s], nd[B + s], nd[2 * B + s], nd[3 * B + s]};
+    return b;
+}
+
+static inline gk_box_t gk_inner_box(const float *nd, uint32_t B, uint32_t s)
+{
+    gk_box_t b = {nd[s], nd[B + s], nd[2 * B + s], nd[3 * B + s]};
+    return b;
 }
 
 /* Id of slot s of the leaf whose node pointer is nd. */
@@ -188,6 +246,21 @@ uint64_t gk_pack_mask_box(const gk_pack_t *p, uint32_t l, size_t j,
 gk_status_t gk_rtree_gather(gk_context_t *ctx, const gk_rtree_t *t,
                             size_t first_part, bool with_buffer,
                             gk_box_t **boxes, int64_t **ids, size_t *n);
+
+/* rtree_dist_x86.c: squared box distances from q to the B slots of a node
+ * into out and the mask of the first m slots whose squared distance is
+ * finite and <= b2 (the k-nearest search's node test), in the widest SIMD
+ * the CPU has up to level (2: AVX-512, 1: AVX2); NULL when it has neither
+ * (or is not x86-64), and the caller uses its SSE2 / portable version.
+ * Bit-identical to that version. */
+typedef uint64_t (*gk_node_mask2_fn)(const double *nd, uint32_t B, gk_box_t q,
+                                     double b2, size_t m, double *out);
+gk_node_mask2_fn gk_node_mask2_x86(int level);
+/* The same for an inner node (rows of floats, widened exactly to double
+ * and then the same arithmetic). */
+typedef uint64_t (*gk_inner_mask2_fn)(const float *nd, uint32_t B, gk_box_t q,
+                                      double b2, size_t m, double *out);
+gk_inner_mask2_fn gk_inner_mask2_x86(int level);
 
 /* crc32c.c */
 /* Running CRC-32C: start with crc = 0, feed pieces in order. */

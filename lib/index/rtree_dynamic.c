@@ -122,7 +122,7 @@ static bool find_in_pack(const gk_pack_t *p, int64_t id, gk_box_t box,
         size_t j = (size_t)(e >> 5);
         uint64_t m = gk_pack_mask_box(p, l, j, box);
         if (l == 0) {
-            const double *nd = gk_pack_node(p, 0, j);
+            const double *nd = gk_pack_leaf(p, j);
             while (m) {
                 uint32_t s = (uint32_t)__builtin_ctzll(m);
                 m &= m - 1;

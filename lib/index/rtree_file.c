@@ -3,7 +3,7 @@
  *
  * Layout (all little-endian):
  *   0   magic "GKIDX\x1a\r\n" (the \x1a and \r\n catch text-mode damage)
- *   8   u32 format version (1)        12  u32 header size (128)
+ *   8   u32 format version (2)        12  u32 header size (128)
  *   16  u64 items                     24  u32 node size  28 u32 levels
  *   32  u64 data offset (128)         40  u64 data size
  *   48  f64 xmin, ymin, xmax, ymax    80  u32 method
@@ -21,6 +21,14 @@
  * Saving writes a temporary file in the same directory, fsyncs it, renames
  * it over the target and fsyncs the directory: readers see the old or the
  * new index, never a torn one.
+ *
+ * Versions: 2 stores inner nodes as floats rounded outward (16 bytes per
+ * slot); version 1 (geokota 0.1) stored them as doubles (32 bytes), with
+ * the same header and the same leaves. A version 1 file is still opened,
+ * with the same checks, but it cannot be used in place: its leaves are
+ * copied into memory and the inner levels rebuilt from them (a copy the
+ * size of the index, about 40 ms for 1M items; the tree reports
+ * mapped = false). Saving it again writes version 2, which maps in place.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -36,7 +44,7 @@
 #include "index_internal.h"
 
 #define GKIDX_MAGIC "GKIDX\x1a\r\n"
-#define GKIDX_VERSION 1u
+#define GKIDX_VERSION 2u
 #define GKIDX_HEADER 128u
 
 static void put_u32(unsigned char *p, uint32_t v)
@@ -230,6 +238,59 @@ static gk_status_t bad(gk_context_t *ctx, const char *name, const char *what)
     return gk_error(ctx, GK_ERR_FORMAT, "%s: %s", name, what);
 }
 
+/* Bytes of a version 1 data block: the same leaves, inner slots of 32. */
+static size_t v1_bytes(const gk_pack_t *layout)
+{
+    size_t bytes = layout->off[1] ? layout->off[1] : layout->bytes;
+    for (uint32_t l = 1; l < layout->nlevels; l++)
+        bytes += layout->count[l] * 32 * (size_t)layout->B;
+    return bytes;
+}
+
+static void read_bounds(const unsigned char *d, gk_pack_t *p)
+{
+    p->bounds.xmin = get_f64(d + 48);
+    p->bounds.ymin = get_f64(d + 56);
+    p->bounds.xmax = get_f64(d + 64);
+    p->bounds.ymax = get_f64(d + 72);
+}
+
+/* A checked version 1 image: copy its leaves (identical in version 2) and
+ * rebuild the inner levels as version 2 has them. Its own inner levels are
+ * never read, so they need not be trusted either. */
+static gk_status_t open_v1(gk_context_t *ctx, const unsigned char *d,
+                           const gk_pack_t *layout, uint32_t method,
+                           gk_rtree_t **out)
+{
+    gk_rtree_t *t = gk_rtree_alloc(layout->B, (gk_rtree_method_t)method);
+    gk_pack_t *p = layout->n ? malloc(sizeof *p) : NULL;
+    if (!t || (layout->n && !p)) {
+        free(t);
+        free(p);
+        return gk_error_nomem(ctx, "an R-tree");
+    }
+    if (p) {
+        *p = *layout;
+        p->data = gk_index_alloc(p->bytes, &p->alloc_len);
+        if (!p->data) {
+            free(t);
+            free(p);
+            return gk_error_nomem(ctx, "R-tree nodes (converting a version "
+                                       "1 index)");
+        }
+        p->owned = true;
+        p->method = t->method;
+        read_bounds(d, p);
+        size_t leafbytes = p->nlevels > 1 ? p->off[1] : p->bytes;
+        memcpy(p->data, d + GKIDX_HEADER, leafbytes);
+        for (uint32_t l = 1; l < p->nlevels; l++)
+            gk_pack_fill_level(p, l);
+        t->parts[t->nparts++] = p;
+    }
+    *out = t;
+    return GK_OK;
+}
+
 static gk_status_t wrap(gk_context_t *ctx, const char *name,
                         const unsigned char *d, size_t size,
                         const gk_rtree_open_opts_t *opts, gk_rtree_t **out)
@@ -243,7 +304,7 @@ static gk_status_t wrap(gk_context_t *ctx, const char *name,
     if (get_u32(d + 124) != gk_crc32c(0, d, 124))
         return bad(ctx, name, "header checksum mismatch (corrupt file)");
     uint32_t version = get_u32(d + 8);
-    if (version != GKIDX_VERSION)
+    if (version != GKIDX_VERSION && version != 1)
         return gk_error(ctx,
                         version > GKIDX_VERSION ? GK_ERR_UNSUPPORTED
                                                 : GK_ERR_FORMAT,
@@ -255,6 +316,7 @@ static gk_status_t wrap(gk_context_t *ctx, const char *name,
                         "is not", name);
     uint64_t n = get_u64(d + 16);
     uint32_t B = get_u32(d + 24);
+    uint32_t levels = get_u32(d + 28);
     uint32_t method = get_u32(d + 80);
     if (get_u32(d + 12) != GKIDX_HEADER ||
         get_u64(d + 32) != GKIDX_HEADER)
@@ -266,10 +328,13 @@ static gk_status_t wrap(gk_context_t *ctx, const char *name,
     memset(&layout, 0, sizeof layout);
     uint32_t idw = (get_u32(d + 84) & 1u) ? 4 : 8;
     if (n > UINT32_MAX || !gk_pack_layout(&layout, (size_t)n, B, idw) ||
-        layout.nlevels != get_u32(d + 28) ||
-        layout.bytes != get_u64(d + 40))
+        layout.nlevels != levels)
         return bad(ctx, name, "item count, levels and data size disagree");
-    uint64_t want = GKIDX_HEADER + (uint64_t)layout.bytes;
+    /* the bytes the file's version stores for this layout */
+    size_t stored = version == 1 ? v1_bytes(&layout) : layout.bytes;
+    if (stored != get_u64(d + 40))
+        return bad(ctx, name, "item count, levels and data size disagree");
+    uint64_t want = GKIDX_HEADER + (uint64_t)stored;
     if (get_u64(d + 88) != want || size < want)
         return gk_error(ctx, GK_ERR_FORMAT,
                         "%s: truncated or wrong size (%zu bytes, header says "
@@ -283,8 +348,10 @@ static gk_status_t wrap(gk_context_t *ctx, const char *name,
         return gk_error(ctx, GK_ERR_ARG,
                         "%s: index bytes are not 8-byte aligned", name);
     if (!(opts && opts->no_verify) &&
-        get_u32(d + 96) != gk_crc32c(0, d + GKIDX_HEADER, layout.bytes))
+        get_u32(d + 96) != gk_crc32c(0, d + GKIDX_HEADER, stored))
         return bad(ctx, name, "data checksum mismatch (corrupt file)");
+    if (version == 1)
+        return open_v1(ctx, d, &layout, method, out);
 
     gk_rtree_t *t = gk_rtree_alloc(B, (gk_rtree_method_t)method);
     gk_pack_t *p = n ? malloc(sizeof *p) : NULL;
@@ -298,10 +365,7 @@ static gk_status_t wrap(gk_context_t *ctx, const char *name,
         p->data = (unsigned char *)(uintptr_t)(d + GKIDX_HEADER);
         p->owned = false;
         p->method = t->method;
-        p->bounds.xmin = get_f64(d + 48);
-        p->bounds.ymin = get_f64(d + 56);
-        p->bounds.xmax = get_f64(d + 64);
-        p->bounds.ymax = get_f64(d + 72);
+        read_bounds(d, p);
         t->parts[t->nparts++] = p;
     }
     *out = t;
@@ -350,7 +414,7 @@ gk_status_t gk_rtree_open(gk_context_t *ctx, const char *path,
         munmap(map, size);
         return s;
     }
-    if ((*out)->nparts) {
+    if ((*out)->nparts && !(*out)->parts[0]->owned) {
         (*out)->map = map;
         (*out)->map_len = size;
     } else {

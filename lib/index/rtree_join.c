@@ -9,7 +9,10 @@
  * intersect the other node's box (one SIMD node test each); a pair of
  * leaves tests each live item of A against B's leaf as a node test. Cost is
  * proportional to the pairs of intersecting nodes, not n x m. Exact: the
- * same closed-box comparisons as every query.
+ * same closed-box comparisons as every query; inner boxes are floats
+ * rounded outward, so they contain every item below them and prune
+ * nothing that intersects, and item pairs are tested on the exact leaf
+ * boxes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -59,17 +62,24 @@ static bool emit_visit(int64_t id, const gk_box_t *box, void *user)
 
 static gk_box_t slot_box(const double *nd, uint32_t B, uint32_t s)
 {
-    gk_box_t b = {nd[s], nd[B + s], nd[2 * B + s], nd[3 * B + s]};
-    return b;
+    return gk_leaf_box(nd, B, s);
+}
+
+/* Box of slot s of node j on level l (an inner box is outward rounded:
+ * it contains every item below, which is all the join needs of it). */
+static gk_box_t any_slot_box(const gk_pack_t *p, uint32_t l, size_t j,
+                             uint32_t s)
+{
+    return l == 0 ? gk_leaf_box(gk_pack_leaf(p, j), p->B, s)
+                  : gk_inner_box(gk_pack_inner(p, l, j), p->B, s);
 }
 
 static gk_box_t root_box(const gk_pack_t *p)
 {
     gk_box_t r = gk_box_empty();
-    const double *nd = gk_pack_node(p, p->nlevels - 1, 0);
     size_t m = p->nlevels == 1 ? p->n : p->count[p->nlevels - 2];
     for (size_t s = 0; s < m; s++) {
-        gk_box_t b = slot_box(nd, p->B, (uint32_t)s);
+        gk_box_t b = any_slot_box(p, p->nlevels - 1, 0, (uint32_t)s);
         r.xmin = fmin(r.xmin, b.xmin);
         r.ymin = fmin(r.ymin, b.ymin);
         r.xmax = fmax(r.xmax, b.xmax);
@@ -112,8 +122,8 @@ static bool join_packs(const gk_pack_t *A, const gk_pack_t *Bp, work_t *w,
     while (w->n) {
         pair_t p = w->v[--w->n];
         if (p.la == 0 && p.lb == 0) {
-            const double *na = gk_pack_node(A, 0, p.ja);
-            const double *nb = gk_pack_node(Bp, 0, p.jb);
+            const double *na = gk_pack_leaf(A, p.ja);
+            const double *nb = gk_pack_leaf(Bp, p.jb);
             uint64_t ma = gk_pack_mask_box(A, 0, p.ja, p.bb);
             while (ma) {
                 uint32_t s = (uint32_t)__builtin_ctzll(ma);
@@ -133,7 +143,6 @@ static bool join_packs(const gk_pack_t *A, const gk_pack_t *Bp, work_t *w,
         const gk_pack_t *X = expand_a ? A : Bp;
         uint32_t l = expand_a ? p.la : p.lb;
         size_t j = expand_a ? p.ja : p.jb;
-        const double *nd = gk_pack_node(X, l, j);
         uint64_t m = gk_pack_mask_box(X, l, j, expand_a ? p.bb : p.ba);
         /* push in reverse so pairs pop in slot order (deterministic) */
         while (m) {
@@ -143,11 +152,11 @@ static bool join_packs(const gk_pack_t *A, const gk_pack_t *Bp, work_t *w,
             if (expand_a) {
                 c.la = l - 1;
                 c.ja = j * X->B + s;
-                c.ba = slot_box(nd, X->B, s);
+                c.ba = any_slot_box(X, l, j, s);
             } else {
                 c.lb = l - 1;
                 c.jb = j * X->B + s;
-                c.bb = slot_box(nd, X->B, s);
+                c.bb = any_slot_box(X, l, j, s);
             }
             if (!push(w, c))
                 return false;

@@ -11,11 +11,15 @@
  * 1995), which is also exact. Nothing is allocated.
  *
  * Before the queue starts, the search walks straight down to the nearest
- * leaf (nearest child per level) and scans it: with k <= B this fills the
- * result, so the queue starts with a finite bound and holds only the few
- * siblings within it (queued from the distances computed on the way down)
- * rather than every child met while the bound was infinite. Node tests
- * compute squared distances for all slots at once (SSE2) and a bit mask of
+ * level-1 node (nearest child per level). With k <= B and no removed
+ * items, the far distance of one of its leaf boxes bounds the k-th
+ * distance without reading that leaf (see leaf_ub2()), so the queue starts
+ * with a finite bound and holds only the nodes within it (queued from the
+ * distances computed on the way down) rather than every child met while
+ * the bound was infinite, and no leaf is read just to learn a bound.
+ * Otherwise the nearest leaf is scanned first to the same end. Node tests
+ * compute squared distances for all slots at once (SSE2, or AVX2 /
+ * AVX-512 in rtree_dist_x86.c) and a bit mask of
  * the slots within bound^2 (1 + 2^-50) (see bound2()); only those get a
  * square root, a branch, a queue push.
  *
@@ -51,6 +55,11 @@ typedef struct knn {
      * a few entries, no sift, no final sort); larger k: a max-heap */
     bool sorted;
     size_t skip; /* the leaf of the current part already scanned by seed() */
+    gk_node_mask2_fn mask2;  /* AVX-512 / AVX2 leaf test, or NULL */
+    gk_inner_mask2_fn imask2; /* the same for inner (float) nodes */
+    /* an upper bound of the k-th squared distance known before k items
+     * were seen (see leaf_ub2()), +inf when none: prunes like bound^2 */
+    double ub2;
 } knn_t;
 
 #define SORTED_MAX 32
@@ -141,36 +150,8 @@ static void consider(knn_t *s, gk_box_t b, int64_t id)
     offer(s, d, id);
 }
 
-/* Box distance from q to every slot of a node (same arithmetic as
- * gk_box_gap, two slots per SSE2 instruction). */
-static void node_dists(const double *nd, uint32_t B, gk_box_t q, double *out)
-{
-#if defined(__SSE2__)
-    __m128d x1 = _mm_set1_pd(q.xmax), y1 = _mm_set1_pd(q.ymax);
-    __m128d x0 = _mm_set1_pd(q.xmin), y0 = _mm_set1_pd(q.ymin);
-    __m128d zero = _mm_setzero_pd();
-    for (uint32_t i = 0; i < B; i += 2) {
-        __m128d dx = _mm_max_pd(
-            _mm_max_pd(_mm_sub_pd(_mm_loadu_pd(nd + i), x1),
-                       _mm_sub_pd(x0, _mm_loadu_pd(nd + 2 * B + i))),
-            zero);
-        __m128d dy = _mm_max_pd(
-            _mm_max_pd(_mm_sub_pd(_mm_loadu_pd(nd + B + i), y1),
-                       _mm_sub_pd(y0, _mm_loadu_pd(nd + 3 * B + i))),
-            zero);
-        _mm_storeu_pd(out + i, _mm_sqrt_pd(_mm_add_pd(_mm_mul_pd(dx, dx),
-                                                      _mm_mul_pd(dy, dy))));
-    }
-#else
-    for (uint32_t i = 0; i < B; i++) {
-        gk_box_t b = {nd[i], nd[B + i], nd[2 * B + i], nd[3 * B + i]};
-        out[i] = gk_box_gap(b, q);
-    }
-#endif
-}
-
-/* Squared box distances (no square root) for ordering and pruning inner
- * nodes; see bound2() for why pruning on them stays exact. */
+/* Squared box distances (no square root) of the slots of a leaf; see
+ * bound2() for why pruning on them stays exact. */
 static void node_dists2(const double *nd, uint32_t B, gk_box_t q, double *out)
 {
 #if defined(__SSE2__)
@@ -207,7 +188,45 @@ static void node_dists2(const double *nd, uint32_t B, gk_box_t q, double *out)
 static inline double bound2(const knn_t *s)
 {
     double b = bound(s);
-    return b * b * (1.0 + 0x1p-50);
+    double b2 = b * b < s->ub2 ? b * b : s->ub2;
+    return b2 * (1.0 + 0x1p-50);
+}
+
+/* An upper bound of the k-th squared distance without reading a leaf:
+ * the smallest squared far distance from q to the box of a child leaf of
+ * node j (level 1) holding at least k items. Every item of that leaf lies
+ * in its box, so its gap to q on each axis is at most the box's far gap
+ * max(xmax - q.xmax, q.xmin - xmin, 0) (and likewise in y; the computed
+ * values too, subtraction and products being monotonic in rounding), so
+ * the leaf's k items all have squared distances <= the bound, and so does
+ * the k-th nearest. Valid only without removed items (a leaf's slot count
+ * is then its item count) and without a distance callback (whose
+ * distances can exceed the box distance); +inf otherwise or when no child
+ * holds k items. The leaf boxes stored here are rounded outward, which
+ * only makes far distances larger: still a bound. With this bound the search starts pruned, reads the
+ * nearest leaf first and never reads a leaf just to learn a bound. */
+static double leaf_ub2(const knn_t *s, const gk_pack_t *p, size_t j,
+                       uint64_t mask)
+{
+    if (s->fn || p->ndead || s->k > p->B)
+        return INFINITY;
+    const uint32_t B = p->B;
+    const float *nd = gk_pack_inner(p, 1, j);
+    gk_box_t q = s->q;
+    double best = INFINITY;
+    while (mask) {
+        uint32_t i = (uint32_t)__builtin_ctzll(mask);
+        mask &= mask - 1;
+        size_t c = j * B + i;
+        size_t items = p->n - c * B;
+        if (items < s->k)
+            continue;
+        double dx = gk_max3(nd[2 * B + i] - q.xmax, q.xmin - nd[i], 0.0);
+        double dy = gk_max3(nd[3 * B + i] - q.ymax, q.ymin - nd[B + i], 0.0);
+        double d2 = dx * dx + dy * dy;
+        best = d2 < best ? d2 : best;
+    }
+    return best;
 }
 
 static size_t valid_slots(const gk_pack_t *p, uint32_t l, size_t j)
@@ -219,10 +238,14 @@ static size_t valid_slots(const gk_pack_t *p, uint32_t l, size_t j)
 
 /* Squared distances of the first m slots of a node into out, and the bit
  * mask of the slots with a finite squared distance <= b2: the slots worth a
- * look, found without a branch per slot. */
-static uint64_t node_mask2(const double *nd, uint32_t B, gk_box_t q,
+ * look, found without a branch per slot. The AVX-512 / AVX2 version
+ * (rtree_dist_x86.c) when the CPU has one, else SSE2 or portable C. */
+static uint64_t node_mask2(const knn_t *s, const double *nd, uint32_t B,
                            double b2, size_t m, double *out)
 {
+    if (s->mask2)
+        return s->mask2(nd, B, s->q, b2, m, out);
+    gk_box_t q = s->q;
     node_dists2(nd, B, q, out);
     uint64_t mask = 0;
 #if defined(__SSE2__)
@@ -239,18 +262,62 @@ static uint64_t node_mask2(const double *nd, uint32_t B, gk_box_t q,
     return m < 64 ? mask & ((UINT64_C(1) << m) - 1) : mask;
 }
 
+/* node_mask2 for an inner node: its float boxes widened exactly to double,
+ * then the same arithmetic, so each squared distance is a lower bound of
+ * those of the items below (the boxes contain them; every operation is
+ * monotonic in its rounding). */
+static uint64_t inner_mask2(const knn_t *s, const float *nd, uint32_t B,
+                            double b2, size_t m, double *out)
+{
+    if (s->imask2)
+        return s->imask2(nd, B, s->q, b2, m, out);
+    gk_box_t q = s->q;
+    uint64_t mask = 0;
+#if defined(__SSE2__)
+    __m128d x1 = _mm_set1_pd(q.xmax), y1 = _mm_set1_pd(q.ymax);
+    __m128d x0 = _mm_set1_pd(q.xmin), y0 = _mm_set1_pd(q.ymin);
+    __m128d zero = _mm_setzero_pd(), bv = _mm_set1_pd(b2);
+    __m128d inf = _mm_set1_pd(INFINITY);
+    for (uint32_t i = 0; i < B; i += 2) {
+#define GK_LOAD2F(ptr) \
+    _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(const void *)(ptr))))
+        __m128d dx = _mm_max_pd(_mm_max_pd(_mm_sub_pd(GK_LOAD2F(nd + i), x1),
+                                           _mm_sub_pd(x0, GK_LOAD2F(nd + 2 * B + i))),
+                                zero);
+        __m128d dy = _mm_max_pd(_mm_max_pd(_mm_sub_pd(GK_LOAD2F(nd + B + i), y1),
+                                           _mm_sub_pd(y0, GK_LOAD2F(nd + 3 * B + i))),
+                                zero);
+#undef GK_LOAD2F
+        __m128d d = _mm_add_pd(_mm_mul_pd(dx, dx), _mm_mul_pd(dy, dy));
+        _mm_storeu_pd(out + i, d);
+        __m128d ok = _mm_and_pd(_mm_cmple_pd(d, bv), _mm_cmplt_pd(d, inf));
+        mask |= (uint64_t)_mm_movemask_pd(ok) << i;
+    }
+#else
+    for (uint32_t i = 0; i < B; i++) {
+        double dx = gk_max3((double)nd[i] - q.xmax,
+                            q.xmin - (double)nd[2 * B + i], 0.0);
+        double dy = gk_max3((double)nd[B + i] - q.ymax,
+                            q.ymin - (double)nd[3 * B + i], 0.0);
+        out[i] = dx * dx + dy * dy;
+        mask |= (uint64_t)(out[i] <= b2 && out[i] < INFINITY) << i;
+    }
+#endif
+    return m < 64 ? mask & ((UINT64_C(1) << m) - 1) : mask;
+}
+
 static void visit(knn_t *s, const gk_pack_t *p, uint32_t l, size_t j)
 {
     const uint32_t B = p->B;
-    const double *nd = gk_pack_node(p, l, j);
     size_t m = valid_slots(p, l, j);
     double dist[GK_RTREE_MAX_NODE];
     if (l == 0) {
+        const double *nd = gk_pack_leaf(p, j);
         if (j == s->skip)
             return;
         /* squared distances first: only the few slots within the bound
          * need a square root */
-        uint64_t mask = node_mask2(nd, B, s->q, bound2(s), m, dist);
+        uint64_t mask = node_mask2(s, nd, B, bound2(s), m, dist);
         while (mask) {
             uint32_t i = (uint32_t)__builtin_ctzll(mask);
             mask &= mask - 1;
@@ -268,7 +335,10 @@ static void visit(knn_t *s, const gk_pack_t *p, uint32_t l, size_t j)
         }
         return;
     }
-    node_dists(nd, B, s->q, dist);
+    /* the rare depth-first path (a full queue): plain box distances */
+    const float *nf = gk_pack_inner(p, l, j);
+    for (uint32_t i = 0; i < B; i++)
+        dist[i] = gk_box_gap(gk_inner_box(nf, B, i), s->q);
     /* candidates sorted by distance (insertion sort: at most 64) */
     double cd[GK_RTREE_MAX_NODE];
     uint32_t cs[GK_RTREE_MAX_NODE];
@@ -392,10 +462,10 @@ static bool seed(knn_t *s, const gk_pack_t *p, queue_t *qu)
     size_t node[GK_RTREE_MAX_LEVELS], pick[GK_RTREE_MAX_LEVELS];
     size_t j = 0;
     for (uint32_t l = p->nlevels - 1; l > 0; l--) {
-        const double *nd = gk_pack_node(p, l, j);
+        const float *nd = gk_pack_inner(p, l, j);
         size_t m = valid_slots(p, l, j);
         double b2 = bound2(s);
-        mask[l] = node_mask2(nd, p->B, s->q, b2, m, dist[l]);
+        mask[l] = inner_mask2(s, nd, p->B, b2, m, dist[l]);
         size_t c = prefetch_nearest(p, l, j, dist[l], m, b2, l == 1 ? 4 : 1);
         if (c == m)
             return false;
@@ -403,8 +473,16 @@ static bool seed(knn_t *s, const gk_pack_t *p, queue_t *qu)
         pick[l] = c;
         j = j * p->B + c;
     }
-    visit(s, p, 0, j);
-    s->skip = j;
+    double ub2 = s->n < s->k ? leaf_ub2(s, p, node[1], mask[1]) : INFINITY;
+    if (ub2 < s->ub2) {
+        /* a bound without reading the leaf: queue every leaf of the
+         * path's level-1 node within it (the nearest included) */
+        s->ub2 = ub2;
+        pick[1] = SIZE_MAX;
+    } else {
+        visit(s, p, 0, j);
+        s->skip = j;
+    }
     for (uint32_t l = p->nlevels - 1; l > 0; l--)
         push_children(s, p, qu, l, node[l], dist[l], mask[l], pick[l]);
     return true;
@@ -448,11 +526,11 @@ static void best_first(knn_t *s, const gk_pack_t *p)
             visit(s, p, 0, j);
             continue;
         }
-        const double *nd = gk_pack_node(p, l, j);
+        const float *nd = gk_pack_inner(p, l, j);
         size_t m = valid_slots(p, l, j);
         double dist[GK_RTREE_MAX_NODE];
         double b2 = bound2(s);
-        uint64_t mask = node_mask2(nd, B, s->q, b2, m, dist);
+        uint64_t mask = inner_mask2(s, nd, B, b2, m, dist);
         /* Start fetching the nearest children now, so that their cache
          * misses overlap: the nearest inner child is nearly always expanded
          * next, and a k = 10 search reads 3-4 leaves, nearly always among
@@ -469,7 +547,8 @@ size_t gk_rtree_nearest(const gk_rtree_t *tree, gk_box_t q, size_t k,
     if (!tree || !ids || !dists || k == 0)
         return 0;
     knn_t s = {q, k, 0, ids, dists, INFINITY, NULL, NULL, k <= SORTED_MAX,
-               SIZE_MAX};
+               SIZE_MAX, gk_node_mask2_x86(2), gk_inner_mask2_x86(2),
+               INFINITY};
     if (opts) {
         s.fn = opts->dist_fn;
         s.user = opts->user;

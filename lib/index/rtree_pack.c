@@ -21,8 +21,9 @@
  * j is written only after its keys were read, and its bytes end before the
  * keys of leaf j+1 start (S(j+1)B <= SL - 8n + 8(j+1)B, true since
  * (S-8)(j+1)B <= (S-8)L <= SL - 8n), so the peak memory of a build is the
- * finished tree and nothing more. Exact: the boxes are copied,
- * never rounded; keys only decide the order.
+ * finished tree and nothing more. Exact: the items' boxes are copied,
+ * never rounded (keys only decide the order); inner boxes are floats
+ * rounded outward, so each contains the exact boxes below it.
  */
 #define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 #include <stdlib.h>
@@ -101,7 +102,7 @@ bool gk_pack_layout(gk_pack_t *p, size_t n, uint32_t B, uint32_t idw)
             return false;
         p->count[l + 1] = (p->count[l] + B - 1) / B;
         p->off[l + 1] = bytes;
-        bytes += p->count[l + 1] * 32 * (size_t)B;
+        bytes += p->count[l + 1] * 16 * (size_t)B;
         nodes += p->count[l + 1];
         l++;
     }
@@ -119,31 +120,54 @@ static void set_slot(double *node, uint32_t B, uint32_t s, gk_box_t b)
     node[3 * B + s] = b.ymax;
 }
 
-static double *node_w(gk_pack_t *p, uint32_t level, size_t j)
+/* An inner slot holds the box rounded outward to floats: it contains b. */
+static void set_inner_slot(float *node, uint32_t B, uint32_t s, gk_box_t b)
 {
-    return (double *)(void *)(p->data + p->off[level] +
-                              j * (size_t)p->B *
-                                  (level == 0 ? 32 + p->idw : 32));
+    node[s] = gk_f32_down(b.xmin);
+    node[B + s] = gk_f32_down(b.ymin);
+    node[2 * B + s] = gk_f32_up(b.xmax);
+    node[3 * B + s] = gk_f32_up(b.ymax);
+}
+
+static double *leaf_w(gk_pack_t *p, size_t j)
+{
+    return (double *)(void *)(p->data + j * gk_pack_node_bytes(p, 0));
+}
+
+static float *inner_w(gk_pack_t *p, uint32_t level, size_t j)
+{
+    return (float *)(void *)(p->data + p->off[level] +
+                             j * gk_pack_node_bytes(p, level));
+}
+
+/* The union of the B slots of a leaf or an inner node (floats widen
+ * exactly, so the union of outward boxes is outward too). */
+static gk_box_t node_union(const gk_pack_t *p, uint32_t l, size_t j)
+{
+    uint32_t B = p->B;
+    gk_box_t b = gk_box_empty();
+    for (uint32_t i = 0; i < B; i++) {
+        gk_box_t c = l == 0 ? gk_leaf_box(gk_pack_leaf(p, j), B, i)
+                            : gk_inner_box(gk_pack_inner(p, l, j), B, i);
+        b.xmin = c.xmin < b.xmin ? c.xmin : b.xmin;
+        b.ymin = c.ymin < b.ymin ? c.ymin : b.ymin;
+        b.xmax = c.xmax > b.xmax ? c.xmax : b.xmax;
+        b.ymax = c.ymax > b.ymax ? c.ymax : b.ymax;
+    }
+    return b;
 }
 
 void gk_pack_fill_level(gk_pack_t *p, uint32_t l)
 {
     uint32_t B = p->B;
     for (size_t j = 0; j < p->count[l]; j++) {
-        double *dst = node_w(p, l, j);
+        float *dst = inner_w(p, l, j);
         for (uint32_t s = 0; s < B; s++) {
             size_t c = j * B + s;
             gk_box_t b = gk_box_empty();
-            if (c < p->count[l - 1]) {
-                const double *src = gk_pack_node(p, l - 1, c);
-                for (uint32_t i = 0; i < B; i++) {
-                    b.xmin = src[i] < b.xmin ? src[i] : b.xmin;
-                    b.ymin = src[B + i] < b.ymin ? src[B + i] : b.ymin;
-                    b.xmax = src[2 * B + i] > b.xmax ? src[2 * B + i] : b.xmax;
-                    b.ymax = src[3 * B + i] > b.ymax ? src[3 * B + i] : b.ymax;
-                }
-            }
-            set_slot(dst, B, s, b);
+            if (c < p->count[l - 1])
+                b = node_union(p, l - 1, c);
+            set_inner_slot(dst, B, s, b);
         }
     }
 }
@@ -321,7 +345,7 @@ gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
         size_t pf = j * B + ahead;
         for (size_t i = pf; i < pf + B && i < n; i++)
             __builtin_prefetch(&boxes[(uint32_t)r2[i]]);
-        double *node = node_w(p, 0, j);
+        double *node = leaf_w(p, j);
         void *nid = node + 4 * B;
         gk_box_t bb = gk_box_empty();
         for (uint32_t s = 0; s < B; s++) {
@@ -347,13 +371,13 @@ gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
             }
         }
         if (p->nlevels > 1)
-            set_slot(node_w(p, 1, j / B), B, (uint32_t)(j % B), bb);
+            set_inner_slot(inner_w(p, 1, j / B), B, (uint32_t)(j % B), bb);
     }
     if (p->nlevels > 1) {
         /* padding of the last level-1 node */
         for (size_t c = p->count[0]; c < p->count[1] * B; c++)
-            set_slot(node_w(p, 1, c / B), B, (uint32_t)(c % B),
-                     gk_box_empty());
+            set_inner_slot(inner_w(p, 1, c / B), B, (uint32_t)(c % B),
+                           gk_box_empty());
     }
     for (uint32_t l = 2; l < p->nlevels; l++)
         gk_pack_fill_level(p, l);

@@ -12,10 +12,15 @@
  * The stack holds at most B entries per level: 24 * 64 entries, on the C
  * stack, so queries never allocate.
  *
- * Exactness: the tests are the same double comparisons as the definitions
- * in rtree.h (no rounding, no epsilon), so results equal brute force
- * exactly; the distance test computes sqrt(dx*dx + dy*dy) <= d exactly as
- * gk_box_gap() does.
+ * Exactness: the leaf tests are the same double comparisons as the
+ * definitions in rtree.h (no rounding, no epsilon), so results equal brute
+ * force exactly; the distance test computes sqrt(dx*dx + dy*dy) <= d
+ * exactly as gk_box_gap() does. Inner nodes hold float boxes rounded
+ * outward (index_internal.h); they are tested against the window rounded
+ * outward too (four floats per SSE instruction), or, for distances,
+ * widened exactly to double: an outward box passes whenever the exact box
+ * would (every operation is monotonic in its rounding), so no answer is
+ * ever pruned.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +119,51 @@ static inline uint64_t mask_box(const double *p, uint32_t B, gk_box_t w)
     return m;
 }
 
+/* Inner node against a window already rounded outward to floats. */
+static inline uint64_t mask_box_f(const float *p, uint32_t B, const float w[4])
+{
+    uint64_t m = 0;
+#if defined(__SSE2__)
+    __m128 x0 = _mm_set1_ps(w[0]), y0 = _mm_set1_ps(w[1]);
+    __m128 x1 = _mm_set1_ps(w[2]), y1 = _mm_set1_ps(w[3]);
+    for (uint32_t i = 0; i < B; i += 4) {
+        __m128 a = _mm_cmple_ps(_mm_loadu_ps(p + i), x1);
+        __m128 b = _mm_cmple_ps(_mm_loadu_ps(p + B + i), y1);
+        __m128 c = _mm_cmpge_ps(_mm_loadu_ps(p + 2 * B + i), x0);
+        __m128 d = _mm_cmpge_ps(_mm_loadu_ps(p + 3 * B + i), y0);
+        int k = _mm_movemask_ps(_mm_and_ps(_mm_and_ps(a, b), _mm_and_ps(c, d)));
+        m |= (uint64_t)(unsigned)k << i;
+    }
+#else
+    for (uint32_t i = 0; i < B; i++)
+        m |= (uint64_t)(p[i] <= w[2] && p[B + i] <= w[3] &&
+                        p[2 * B + i] >= w[0] && p[3 * B + i] >= w[1])
+             << i;
+#endif
+    return m;
+}
+
+static inline void window_f(gk_box_t w, float out[4])
+{
+    out[0] = gk_f32_down(w.xmin);
+    out[1] = gk_f32_down(w.ymin);
+    out[2] = gk_f32_up(w.xmax);
+    out[3] = gk_f32_up(w.ymax);
+}
+
+/* Inner node within distance d of q: the floats widened to double, then
+ * the arithmetic of mask_within. */
+static inline uint64_t mask_within_f(const float *p, uint32_t B, gk_box_t q,
+                                     double d)
+{
+    uint64_t m = 0;
+    for (uint32_t i = 0; i < B; i++) {
+        gk_box_t b = gk_inner_box(p, B, i);
+        m |= (uint64_t)(gk_box_gap(b, q) <= d) << i;
+    }
+    return m;
+}
+
 static inline uint64_t mask_within(const double *p, uint32_t B, gk_box_t q,
                                    double d)
 {
@@ -178,6 +228,8 @@ walk(const gk_pack_t *p, int mode, gk_box_t q, double d, sink_t *s)
     if (p->nlevels == 0 || s->stopped)
         return;
     const uint32_t B = p->B;
+    float qf[4];
+    window_f(q, qf);
     uint64_t stack[STACK_CAP];
     size_t sp = 0;
     stack[sp++] = (uint64_t)(p->nlevels - 1);
@@ -185,9 +237,17 @@ walk(const gk_pack_t *p, int mode, gk_box_t q, double d, sink_t *s)
         uint64_t e = stack[--sp];
         uint32_t l = (uint32_t)(e & 31);
         size_t j = (size_t)(e >> 5);
-        const double *nd = gk_pack_node(p, l, j);
-        uint64_t m = mode == MODE_BOX ? mask_box(nd, B, q)
-                                      : mask_within(nd, B, q, d);
+        uint64_t m;
+        const double *nd = NULL;
+        if (l == 0) {
+            nd = gk_pack_leaf(p, j);
+            m = mode == MODE_BOX ? mask_box(nd, B, q)
+                                 : mask_within(nd, B, q, d);
+        } else {
+            const float *nf = gk_pack_inner(p, l, j);
+            m = mode == MODE_BOX ? mask_box_f(nf, B, qf)
+                                 : mask_within_f(nf, B, q, d);
+        }
         m &= valid_mask(p, l, j);
         if (l == 0) {
             while (m) {
@@ -360,5 +420,10 @@ size_t gk_pack_visit_box(const gk_pack_t *p, gk_box_t window,
 uint64_t gk_pack_mask_box(const gk_pack_t *p, uint32_t l, size_t j,
                           gk_box_t window)
 {
-    return mask_box(gk_pack_node(p, l, j), p->B, window) & valid_mask(p, l, j);
+    if (l == 0)
+        return mask_box(gk_pack_leaf(p, j), p->B, window) &
+               valid_mask(p, l, j);
+    float wf[4];
+    window_f(window, wf);
+    return mask_box_f(gk_pack_inner(p, l, j), p->B, wf) & valid_mask(p, l, j);
 }

@@ -67,6 +67,84 @@ static bool same_answers(const gk_rtree_t *x, const gk_rtree_t *y, int nq)
     return true;
 }
 
+static void put32(unsigned char *p, uint32_t v)
+{
+    memcpy(p, &v, 4); /* the test host is little-endian, as .gkidx */
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+    memcpy(p, &v, 8);
+}
+
+/* A version 1 image of pack p, written from the format's definition:
+ * header, the leaves verbatim, then every inner level as doubles (each
+ * slot the exact union of its child). */
+static unsigned char *v1_image(const gk_pack_t *p, size_t *len)
+{
+    uint32_t B = p->B;
+    size_t leafbytes = p->nlevels > 1 ? p->off[1] : p->bytes;
+    size_t data = leafbytes;
+    for (uint32_t l = 1; l < p->nlevels; l++)
+        data += p->count[l] * 32 * (size_t)B;
+    unsigned char *img = calloc(1, 128 + data);
+    memcpy(img + 128, p->data, leafbytes);
+    /* exact box of every node of the level below, level by level */
+    gk_box_t *below = malloc(p->count[0] * sizeof *below);
+    for (size_t j = 0; j < p->count[0]; j++) {
+        gk_box_t u = gk_box_empty();
+        for (uint32_t s = 0; s < B; s++) {
+            gk_box_t c = gk_leaf_box(gk_pack_leaf(p, j), B, s);
+            u.xmin = fmin(u.xmin, c.xmin);
+            u.ymin = fmin(u.ymin, c.ymin);
+            u.xmax = fmax(u.xmax, c.xmax);
+            u.ymax = fmax(u.ymax, c.ymax);
+        }
+        below[j] = u;
+    }
+    size_t at = 128 + leafbytes;
+    for (uint32_t l = 1; l < p->nlevels; l++) {
+        gk_box_t *mine = malloc(p->count[l] * sizeof *mine);
+        for (size_t j = 0; j < p->count[l]; j++) {
+            double *nd = (double *)(void *)(img + at + j * 32 * (size_t)B);
+            gk_box_t u = gk_box_empty();
+            for (uint32_t s = 0; s < B; s++) {
+                size_t c = j * B + s;
+                gk_box_t e = c < p->count[l - 1] ? below[c] : gk_box_empty();
+                nd[s] = e.xmin;
+                nd[B + s] = e.ymin;
+                nd[2 * B + s] = e.xmax;
+                nd[3 * B + s] = e.ymax;
+                u.xmin = fmin(u.xmin, e.xmin);
+                u.ymin = fmin(u.ymin, e.ymin);
+                u.xmax = fmax(u.xmax, e.xmax);
+                u.ymax = fmax(u.ymax, e.ymax);
+            }
+            mine[j] = u;
+        }
+        at += p->count[l] * 32 * (size_t)B;
+        free(below);
+        below = mine;
+    }
+    free(below);
+    memcpy(img, "GKIDX\x1a\r\n", 8);
+    put32(img + 8, 1);
+    put32(img + 12, 128);
+    put64(img + 16, p->n);
+    put32(img + 24, B);
+    put32(img + 28, p->nlevels);
+    put64(img + 32, 128);
+    put64(img + 40, data);
+    memcpy(img + 48, &p->bounds, 32);
+    put32(img + 80, (uint32_t)p->method);
+    put32(img + 84, p->idw == 4);
+    put64(img + 88, 128 + data);
+    put32(img + 96, gk_crc32c(0, img + 128, data));
+    put32(img + 124, gk_crc32c(0, img, 124));
+    *len = 128 + data;
+    return img;
+}
+
 static size_t count_files(void)
 {
     DIR *d = opendir(dir);
@@ -108,6 +186,26 @@ int main(void)
            iu.bounds.ymax == it.bounds.ymax,
        "opened tree is mapped and keeps count, node size, method, bounds");
     ok(same_answers(t, u, 200), "opened tree answers exactly as the original");
+
+    /* a version 1 file (double inner nodes) still opens: converted */
+    size_t v1len;
+    unsigned char *v1 = v1_image(t->parts[0], &v1len);
+    ok(v1len > (size_t)st.st_size - 128,
+       "version 1 image is larger (%zu bytes)",
+       v1len);
+    const char *pv1 = path_in("old.gkidx");
+    spit(pv1, v1, v1len);
+    gk_rtree_t *o1;
+    is_int(gk_rtree_open(ctx, pv1, NULL, &o1), GK_OK, "open a version 1 file");
+    ok(!gk_rtree_info(o1).mapped && gk_rtree_info(o1).num_items == n,
+       "it is converted in memory (not mapped), all items kept");
+    ok(same_answers(t, o1, 200), "and answers exactly as the original");
+    v1[128 + 4 * 32 * 10] ^= 1; /* a leaf byte */
+    gk_rtree_t *o2 = NULL;
+    is_int(gk_rtree_open_wrap(ctx, v1, v1len, NULL, &o2), GK_ERR_FORMAT,
+           "a damaged version 1 image fails its checksum");
+    gk_rtree_free(o1);
+    free(v1);
 
     /* changing an opened tree copies the touched part first */
     bool removed;
@@ -233,13 +331,13 @@ int main(void)
     /* a newer version with a valid header checksum */
     unsigned char hdr[128];
     memcpy(hdr, img, 128);
-    hdr[8] = 2;
+    hdr[8] = 3;
     uint32_t crc = gk_crc32c(0, hdr, 124);
     memcpy(hdr + 124, &crc, 4);
     memcpy(img, hdr, 128);
     is_int(gk_rtree_open_wrap(ctx, img, len, NULL, &x), GK_ERR_UNSUPPORTED,
-           "format version 2 is GK_ERR_UNSUPPORTED");
-    has_str(gk_errmsg(ctx), "version 2", "message names the version");
+           "format version 3 is GK_ERR_UNSUPPORTED");
+    has_str(gk_errmsg(ctx), "version 3", "message names the version");
     is_int(gk_rtree_open_wrap(ctx, img + 1, len - 1, NULL, &x), GK_ERR_FORMAT,
            "bytes shifted by one are foreign");
     free(img);
@@ -281,8 +379,9 @@ int main(void)
     gk_context_free(ctx);
     /* clean up */
     const char *names[] = {"roads.gkidx",   "churned.gkidx", "empty.gkidx",
-                           "foreign.gkidx", "corrupt.gkidx", "small.gkidx"};
-    for (size_t i = 0; i < 6; i++)
+                           "foreign.gkidx", "corrupt.gkidx", "small.gkidx",
+                           "old.gkidx"};
+    for (size_t i = 0; i < 7; i++)
         unlink(path_in(names[i]));
     rmdir(dir);
     return done_testing();
