@@ -15,8 +15,8 @@
  * part), by at most covered area * |grad(z - design)| * half the cell
  * diagonal.
  *
- * Precision: sums in double, 8 lanes per run then the lanes in a fixed
- * order, then runs in item order, then blocks in block order: the same
+ * Precision: sums in double, 16 lanes per kernel call then the lanes in a
+ * fixed tree, then calls in item order, then blocks in block order: the same
  * bits for any thread count, and for either kernel (this portable one, or
  * the x86 ones of cutfill_x86.c picked at run time). (A float32 running sum over a large raster
  * loses percents; double keeps ~1e-13 relative.)
@@ -28,65 +28,61 @@
 #include "volume_internal.h"
 
 typedef double v4d __attribute__((vector_size(32)));
-typedef float v8f __attribute__((vector_size(32)));
+typedef float v4f __attribute__((vector_size(16)));
 typedef int64_t v4l __attribute__((vector_size(32)));
 
 /* cut, fill (metres x cells) and the count of valid cells of n float
- * heights against the design d0 + slope * k at cell k. Lane-parallel, so
- * the association of the sums is fixed by the code, not the compiler: the
- * AVX2 and the SSE2 clone give identical bits. NaN heights drop out of the
- * sums by themselves (every comparison with NaN is false). `level` (slope 0,
- * heights in metres) is a compile-time constant in each instance, so the
- * common case (a level on a metre DEM) skips the design arithmetic. */
+ * heights against the design d0 + slope * k at cell k. 16 lanes (cell k of
+ * the body in lane k mod 16, four 4-lane vectors), combined as
+ * l[j] + l[j + 8], then + 4, + 2, + 1, then the tail in order: the
+ * association is fixed by the code, not the compiler, and is the one the
+ * x86 kernels use, so all give identical bits. NaN heights drop out of the
+ * sums by themselves (every comparison with NaN is false). `level` (slope
+ * 0, heights in metres) is a compile-time constant in each instance, so
+ * the common case (a level on a metre DEM) skips the design arithmetic. */
 static inline __attribute__((always_inline)) void
 kern_body(const float *z, size_t n, double d0, double slope, double zs,
           float nd, double out[3], const bool level, const bool has_nd)
 {
-    v4d c0 = {0, 0, 0, 0}, c1 = c0, f0 = c0, f1 = c0, n0 = c0, n1 = c0;
-    const v4d zero = {0, 0, 0, 0}, one = {1, 1, 1, 1};
-    const v4d i0 = {0, 1, 2, 3}, i1 = {4, 5, 6, 7};
+    const v4d zero = {0, 0, 0, 0};
+    const v4d iq[4] = {{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9, 10, 11},
+                       {12, 13, 14, 15}};
     const v4d dc = {d0, d0, d0, d0};
     const double ndd = (double)nd;
     const v4d ndv = {ndd, ndd, ndd, ndd};
+    v4d c[4] = {zero, zero, zero, zero}, f[4] = {zero, zero, zero, zero};
+    v4l m[4] = {{0}, {0}, {0}, {0}}; /* minus the valid count per lane */
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        v8f z8;
-        memcpy(&z8, z + i, sizeof z8);
-        v4d ga = __builtin_convertvector(
-            __builtin_shufflevector(z8, z8, 0, 1, 2, 3), v4d);
-        v4d gb = __builtin_convertvector(
-            __builtin_shufflevector(z8, z8, 4, 5, 6, 7), v4d);
-        v4d ha, hb;
-        if (level) {
-            ha = ga - dc;
-            hb = gb - dc;
-        } else {
-            double base = (double)i;
-            ha = ga * zs - (d0 + slope * (i0 + base));
-            hb = gb * zs - (d0 + slope * (i1 + base));
+    for (; i + 16 <= n; i += 16) {
+        for (int q = 0; q < 4; q++) {
+            v4f z4;
+            memcpy(&z4, z + i + 4 * q, sizeof z4);
+            v4d g = __builtin_convertvector(z4, v4d);
+            v4d h;
+            if (level) {
+                h = g - dc;
+            } else {
+                double base = (double)i;
+                h = g * zs - (d0 + slope * (iq[q] + base));
+            }
+            /* valid: h not NaN (and z not the nodata value) */
+            v4l ok = h == h;
+            if (has_nd) {
+                ok &= g != ndv;
+                h = (v4d)((v4l)h & ok);
+            }
+            /* NaN fails both comparisons, so it adds nothing */
+            c[q] += (v4d)((v4l)h & (h > zero));
+            f[q] -= (v4d)((v4l)h & (h < zero));
+            m[q] += ok;
         }
-        /* valid: h not NaN (and z not the nodata value) */
-        v4l ma = ha == ha, mb = hb == hb;
-        if (has_nd) {
-            ma &= ga != ndv;
-            mb &= gb != ndv;
-            ha = (v4d)((v4l)ha & ma);
-            hb = (v4d)((v4l)hb & mb);
-        }
-        /* NaN fails both comparisons, so it adds nothing */
-        c0 += (v4d)((v4l)ha & (ha > zero));
-        c1 += (v4d)((v4l)hb & (hb > zero));
-        f0 -= (v4d)((v4l)ha & (ha < zero));
-        f1 -= (v4d)((v4l)hb & (hb < zero));
-        n0 += (v4d)((v4l)one & ma);
-        n1 += (v4d)((v4l)one & mb);
     }
-    double cut = 0, fill = 0, cnt = 0;
-    for (int k = 0; k < 4; k++) {
-        cut += c0[k] + c1[k];
-        fill += f0[k] + f1[k];
-        cnt += n0[k] + n1[k];
-    }
+    v4d cs = (c[0] + c[2]) + (c[1] + c[3]);
+    v4d fs = (f[0] + f[2]) + (f[1] + f[3]);
+    v4l ms = (m[0] + m[1]) + (m[2] + m[3]);
+    double cut = (cs[0] + cs[2]) + (cs[1] + cs[3]);
+    double fill = (fs[0] + fs[2]) + (fs[1] + fs[3]);
+    double cnt = (double)-(ms[0] + ms[1] + ms[2] + ms[3]);
     for (; i < n; i++) {
         float zf = z[i];
         if (zf != zf || (has_nd && zf == nd))
