@@ -153,6 +153,7 @@ typedef struct cell_shared {
     bool linear;
     double la, lb, lc;  /* design = la + lb u + lc v when linear */
     gk_kern_f32_fn kern; /* AVX-512, AVX2 or portable: same bits */
+    bool whole;         /* fast kernel, level design: merge full rows */
     gk_sums_t *sums;    /* per unit: cut, fill, covered area, cells */
     double *nodata;     /* per unit: covered area without data */
 } cell_shared_t;
@@ -178,8 +179,9 @@ static gk_status_t cell_block(size_t ui, const void *raw, void *tp, void *sp)
     float ndf = (float)dem->info.nodata;
     gk_sums_t acc = {0};
     double nodata = 0;
+    const size_t *idx = s->units->idx + u->off;
     for (size_t k = 0; k < u->n; k++) {
-        const gk_item_t *it = &s->plan->items[s->units->idx[u->off + k]];
+        const gk_item_t *it = &s->plan->items[idx[k]];
         if (it->frac <= 0)
             continue;
         int64_t a = it->col0 > x0 ? it->col0 : x0;
@@ -188,6 +190,24 @@ static gk_status_t cell_block(size_t ui, const void *raw, void *tp, void *sp)
         size_t off = (size_t)((it->row - y0) * bw + (a - x0));
         double r[3];
         double vc = (double)it->row + 0.5, uc = (double)a + 0.5;
+        double w = it->frac * dem->row_area_m2[it->row];
+        if (s->whole && a == x0 && b == x0 + bw) {
+            /* Rows across the whole block, one after the other, with the
+             * same weight (a level design; every row of a projected DEM
+             * has the same cell area): one kernel call over all of them,
+             * which are contiguous in the block. */
+            size_t k1 = k + 1;
+            while (k1 < u->n) {
+                const gk_item_t *nx = &s->plan->items[idx[k1]];
+                if (nx->row != it->row + (int32_t)(k1 - k) ||
+                    nx->col0 > x0 || nx->col1 < x0 + bw ||
+                    nx->frac * dem->row_area_m2[nx->row] != w)
+                    break;
+                k1++;
+            }
+            n *= k1 - k;
+            k = k1 - 1;
+        }
         if (fast) {
             s->kern((const float *)raw + off, n,
                     s->la + s->lb * uc + s->lc * vc, s->lb,
@@ -204,7 +224,6 @@ static gk_status_t cell_block(size_t ui, const void *raw, void *tp, void *sp)
             }
             kern_f64(t->zd, t->dd, n, r);
         }
-        double w = it->frac * dem->row_area_m2[it->row];
         acc.cut += r[0] * w;
         acc.fill += r[1] * w;
         acc.area += r[2] * w;
@@ -245,6 +264,8 @@ gk_status_t gk_volume_cell(gk_context_t *ctx, const gk_dem_t *dem,
         nt = units.nunits ? (unsigned)units.nunits : 1;
     cell_shared_t sh = {.dem = dem, .plan = &plan, .units = &units, .o = o};
     sh.linear = gk_design_linear(&o->design, dem, &sh.la, &sh.lb, &sh.lc);
+    sh.whole = sh.linear && dem->type == GDT_Float32 && sh.lb == 0 &&
+               sh.lc == 0;
     sh.kern = gk_kern_f32_x86(2);
     if (!sh.kern)
         sh.kern = gk_kern_f32_portable;
