@@ -179,34 +179,36 @@ static gk_status_t cell_block(size_t ui, const void *raw, void *tp, void *sp)
     float ndf = (float)dem->info.nodata;
     gk_sums_t acc = {0};
     double nodata = 0;
-    const size_t *idx = s->units->idx + u->off;
-    for (size_t k = 0; k < u->n; k++) {
-        const gk_item_t *it = &s->plan->items[idx[k]];
+    const gk_item_t *items = s->plan->items;
+    int64_t x1 = x0 + bw;
+    for (size_t k = gk_unit_next(s->plan, u, u->k0, x0, x1); k < u->k1;
+         k = gk_unit_next(s->plan, u, k + 1, x0, x1)) {
+        const gk_item_t *it = &items[k];
         if (it->frac <= 0)
             continue;
         int64_t a = it->col0 > x0 ? it->col0 : x0;
-        int64_t b = it->col1 < x0 + bw ? it->col1 : x0 + bw;
+        int64_t b = it->col1 < x1 ? it->col1 : x1;
         size_t n = (size_t)(b - a);
         size_t off = (size_t)((it->row - y0) * bw + (a - x0));
         double r[3];
         double vc = (double)it->row + 0.5, uc = (double)a + 0.5;
         double w = it->frac * dem->row_area_m2[it->row];
-        if (s->whole && a == x0 && b == x0 + bw) {
+        if (s->whole && a == x0 && b == x1) {
             /* Rows across the whole block, one after the other, with the
              * same weight (a level design; every row of a projected DEM
              * has the same cell area): one kernel call over all of them,
              * which are contiguous in the block. */
-            size_t k1 = k + 1;
-            while (k1 < u->n) {
-                const gk_item_t *nx = &s->plan->items[idx[k1]];
-                if (nx->row != it->row + (int32_t)(k1 - k) ||
-                    nx->col0 > x0 || nx->col1 < x0 + bw ||
-                    nx->frac * dem->row_area_m2[nx->row] != w)
+            int32_t rows = 1;
+            for (size_t j = gk_unit_next(s->plan, u, k + 1, x0, x1);
+                 j < u->k1; j = gk_unit_next(s->plan, u, j + 1, x0, x1)) {
+                const gk_item_t *nx = &items[j];
+                if (nx->row != it->row + rows || nx->col0 > x0 ||
+                    nx->col1 < x1 || nx->frac * dem->row_area_m2[nx->row] != w)
                     break;
-                k1++;
+                rows++;
+                k = j;
             }
-            n *= k1 - k;
-            k = k1 - 1;
+            n *= (size_t)rows;
         }
         if (fast) {
             s->kern((const float *)raw + off, n,
