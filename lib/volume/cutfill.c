@@ -253,8 +253,9 @@ gk_status_t gk_volume_cell(gk_context_t *ctx, const gk_dem_t *dem,
 {
     gk_plan_t plan;
     gk_units_t units = {0};
-    gk_status_t st = gk_plan_build(ctx, rings, (int64_t)dem->info.width,
-                                   (int64_t)dem->info.height, 0.0, &plan);
+    gk_status_t st = gk_plan_build_fractions(ctx, rings,
+                                             (int64_t)dem->info.width,
+                                             (int64_t)dem->info.height, &plan);
     if (st != GK_OK)
         return st;
     if ((st = gk_units_build(ctx, &plan, dem, &units)) != GK_OK) {

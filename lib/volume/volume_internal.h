@@ -157,6 +157,14 @@ typedef struct gk_plan {
 gk_status_t gk_plan_build(gk_context_t *ctx, const gk_rings_t *r,
                           int64_t width, int64_t height, double shift,
                           gk_plan_t *out);
+/* The same on DEM cells (shift 0) keeping only what the cell method
+ * needs: each item's fraction (no pieces, no W(v) intervals: npieces =
+ * nwint = 0), and an item joins the one before it in its row when they
+ * touch and their fractions are equal, so every cell has the same
+ * fraction as in gk_plan_build's plan, with fewer items and less memory. */
+gk_status_t gk_plan_build_fractions(gk_context_t *ctx, const gk_rings_t *r,
+                                    int64_t width, int64_t height,
+                                    gk_plan_t *out);
 void gk_plan_free(gk_plan_t *p);
 
 /* ---- design.c --------------------------------------------------------- */
