@@ -53,6 +53,20 @@ static void *buf_push(buf_t *b)
     return (char *)b->p + b->size * b->n++;
 }
 
+/* Room for n elements up front (memory not yet written costs nothing):
+ * growing by doubling would copy the array at every step. */
+static bool buf_reserve(buf_t *b, size_t n)
+{
+    if (n <= b->cap)
+        return true;
+    void *p = gk_realloc_array(b->p, n, b->size);
+    if (!p)
+        return false;
+    b->p = p;
+    b->cap = n;
+    return true;
+}
+
 typedef struct dda {
     buf_t pieces;
     int64_t w, h;
@@ -211,7 +225,17 @@ static long merge_steps(const gk_wint_t *cur, size_t n, const gk_piece_t *pc,
         e1[1] = (event_t){vb, -w};
     }
     event_t *e = ev->p;
-    qsort(e, ev->n, sizeof *e, cmp_event);
+    if (ev->n <= 16) {
+        /* most rows meet one or two pieces: no qsort call for those */
+        for (size_t i = 1; i < ev->n; i++)
+            for (size_t j = i; j > 0 && e[j].v < e[j - 1].v; j--) {
+                event_t t = e[j];
+                e[j] = e[j - 1];
+                e[j - 1] = t;
+            }
+    } else {
+        qsort(e, ev->n, sizeof *e, cmp_event);
+    }
     if (*cap < ev->n) {
         gk_wint_t *p = gk_realloc_array(*next, ev->n, sizeof **next);
         if (!p)
@@ -292,6 +316,9 @@ static gk_status_t sweep_rows(gk_context_t *ctx, gk_plan_t *pl,
     s.wint.size = sizeof(gk_wint_t);
     s.ev.size = sizeof(event_t);
     gk_status_t st = GK_OK;
+    /* at most a run and a boundary cell per group of pieces, and a
+     * closing run per row (a hint: growth still works if it fails) */
+    (void)buf_reserve(&s.items, 2 * pl->npieces + 64);
     const gk_piece_t *pc = pl->pieces;
     size_t k = 0;
     while (k < pl->npieces) {
@@ -359,6 +386,20 @@ static gk_status_t plan_build(gk_context_t *ctx, const gk_rings_t *r,
                         (long long)width, (long long)height);
     dda_t s = {.w = width, .h = height};
     s.pieces.size = sizeof(gk_piece_t);
+    /* Reserve about what the edges will yield: an edge inside the box
+     * [-1, W+1] x [-1, H+1] gives at most |du| + |dv| + 1 pieces (one per
+     * grid line it crosses, plus one), clipping adds at most 4 parts. Only
+     * a hint (capped; growth still works if it falls short or fails). */
+    double est = 64;
+    for (size_t k = 0; k < r->nrings; k++)
+        for (int64_t e = r->off[k]; e + 1 < r->off[k + 1]; e++) {
+            const double *a = r->uv + 2 * e;
+            double du = fmin(fabs(a[2] - a[0]), (double)width + 2);
+            double dv = fmin(fabs(a[3] - a[1]), (double)height + 2);
+            est += du + dv + 5;
+        }
+    if (est >= 0)
+        (void)buf_reserve(&s.pieces, (size_t)fmin(est, 1 << 22));
     for (size_t k = 0; k < r->nrings && !s.nomem; k++) {
         if (r->weight[k] == 0)
             continue;
