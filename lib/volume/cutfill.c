@@ -27,6 +27,12 @@
 
 #include "volume_internal.h"
 
+/* Same bits as the x86 kernels also when clang may fuse a * b - c (it
+ * does by default where FMA is available; GCC in ISO C mode does not). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
+
 typedef double v4d __attribute__((vector_size(32)));
 typedef float v4f __attribute__((vector_size(16)));
 typedef int64_t v4l __attribute__((vector_size(32)));
