@@ -22,7 +22,6 @@ void gk_units_free(gk_units_t *u)
     if (!u)
         return;
     free(u->units);
-    free(u->idx);
     memset(u, 0, sizeof *u);
 }
 
@@ -33,12 +32,11 @@ gk_status_t gk_units_build(gk_context_t *ctx, const gk_plan_t *pl,
     int64_t bw = (int64_t)dem->info.block_width;
     int64_t bh = (int64_t)dem->info.block_height;
     int64_t nbx = ((int64_t)dem->info.width + bw - 1) / bw;
-    size_t *count = gk_calloc_array((size_t)nbx, sizeof *count);
-    size_t cap_u = 64, cap_i = 256;
+    bool *hit = gk_calloc_array((size_t)nbx, sizeof *hit);
+    size_t cap_u = 64;
     gk_units_t u = {0};
     u.units = gk_calloc_array(cap_u, sizeof *u.units);
-    u.idx = gk_calloc_array(cap_i, sizeof *u.idx);
-    if (!count || !u.units || !u.idx)
+    if (!hit || !u.units)
         goto nomem;
     size_t k = 0;
     while (k < pl->nitems) {
@@ -46,15 +44,15 @@ gk_status_t gk_units_build(gk_context_t *ctx, const gk_plan_t *pl,
         size_t k1 = k;
         while (k1 < pl->nitems && pl->items[k1].row / bh == by)
             k1++;
-        /* items of this block row: count per block column */
-        memset(count, 0, (size_t)nbx * sizeof *count);
+        /* the block columns the items of this block row touch */
+        memset(hit, 0, (size_t)nbx * sizeof *hit);
         for (size_t i = k; i < k1; i++) {
             const gk_item_t *it = &pl->items[i];
             for (int64_t bx = it->col0 / bw; bx <= (it->col1 - 1) / bw; bx++)
-                count[bx]++;
+                hit[bx] = true;
         }
         for (int64_t bx = 0; bx < nbx; bx++) {
-            if (!count[bx])
+            if (!hit[bx])
                 continue;
             if (u.nunits == cap_u) {
                 gk_unit_t *p = gk_realloc_array(u.units, cap_u *= 2,
@@ -63,32 +61,16 @@ gk_status_t gk_units_build(gk_context_t *ctx, const gk_plan_t *pl,
                     goto nomem;
                 u.units = p;
             }
-            while (u.nidx + count[bx] > cap_i) {
-                size_t *p = gk_realloc_array(u.idx, cap_i *= 2, sizeof *p);
-                if (!p)
-                    goto nomem;
-                u.idx = p;
-            }
-            gk_unit_t *un = &u.units[u.nunits++];
-            un->bx = (int)bx;
-            un->by = (int)by;
-            un->off = u.nidx;
-            un->n = 0;
-            int64_t x0 = bx * bw, x1 = x0 + bw;
-            for (size_t i = k; i < k1; i++) {
-                const gk_item_t *it = &pl->items[i];
-                if (it->col0 < x1 && it->col1 > x0)
-                    u.idx[u.nidx + un->n++] = i;
-            }
-            u.nidx += un->n;
+            u.units[u.nunits++] = (gk_unit_t){.bx = (int)bx, .by = (int)by,
+                                              .k0 = k, .k1 = k1};
         }
         k = k1;
     }
-    free(count);
+    free(hit);
     *out = u;
     return GK_OK;
 nomem:
-    free(count);
+    free(hit);
     gk_units_free(&u);
     return gk_error_nomem(ctx, "the block list");
 }

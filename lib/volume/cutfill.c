@@ -15,8 +15,8 @@
  * part), by at most covered area * |grad(z - design)| * half the cell
  * diagonal.
  *
- * Precision: sums in double, 8 lanes per run then the lanes in a fixed
- * order, then runs in item order, then blocks in block order: the same
+ * Precision: sums in double, 16 lanes per kernel call then the lanes in a
+ * fixed tree, then calls in item order, then blocks in block order: the same
  * bits for any thread count, and for either kernel (this portable one, or
  * the x86 ones of cutfill_x86.c picked at run time). (A float32 running sum over a large raster
  * loses percents; double keeps ~1e-13 relative.)
@@ -27,66 +27,68 @@
 
 #include "volume_internal.h"
 
+/* Same bits as the x86 kernels also when clang may fuse a * b - c (it
+ * does by default where FMA is available; GCC in ISO C mode does not). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
+
 typedef double v4d __attribute__((vector_size(32)));
-typedef float v8f __attribute__((vector_size(32)));
+typedef float v4f __attribute__((vector_size(16)));
 typedef int64_t v4l __attribute__((vector_size(32)));
 
 /* cut, fill (metres x cells) and the count of valid cells of n float
- * heights against the design d0 + slope * k at cell k. Lane-parallel, so
- * the association of the sums is fixed by the code, not the compiler: the
- * AVX2 and the SSE2 clone give identical bits. NaN heights drop out of the
- * sums by themselves (every comparison with NaN is false). `level` (slope 0,
- * heights in metres) is a compile-time constant in each instance, so the
- * common case (a level on a metre DEM) skips the design arithmetic. */
+ * heights against the design d0 + slope * k at cell k. 16 lanes (cell k of
+ * the body in lane k mod 16, four 4-lane vectors), combined as
+ * l[j] + l[j + 8], then + 4, + 2, + 1, then the tail in order: the
+ * association is fixed by the code, not the compiler, and is the one the
+ * x86 kernels use, so all give identical bits. NaN heights drop out of the
+ * sums by themselves (every comparison with NaN is false). `level` (slope
+ * 0, heights in metres) is a compile-time constant in each instance, so
+ * the common case (a level on a metre DEM) skips the design arithmetic. */
 static inline __attribute__((always_inline)) void
 kern_body(const float *z, size_t n, double d0, double slope, double zs,
           float nd, double out[3], const bool level, const bool has_nd)
 {
-    v4d c0 = {0, 0, 0, 0}, c1 = c0, f0 = c0, f1 = c0, n0 = c0, n1 = c0;
-    const v4d zero = {0, 0, 0, 0}, one = {1, 1, 1, 1};
-    const v4d i0 = {0, 1, 2, 3}, i1 = {4, 5, 6, 7};
+    const v4d zero = {0, 0, 0, 0};
+    const v4d iq[4] = {{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9, 10, 11},
+                       {12, 13, 14, 15}};
     const v4d dc = {d0, d0, d0, d0};
     const double ndd = (double)nd;
     const v4d ndv = {ndd, ndd, ndd, ndd};
+    v4d c[4] = {zero, zero, zero, zero}, f[4] = {zero, zero, zero, zero};
+    v4l m[4] = {{0}, {0}, {0}, {0}}; /* minus the valid count per lane */
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        v8f z8;
-        memcpy(&z8, z + i, sizeof z8);
-        v4d ga = __builtin_convertvector(
-            __builtin_shufflevector(z8, z8, 0, 1, 2, 3), v4d);
-        v4d gb = __builtin_convertvector(
-            __builtin_shufflevector(z8, z8, 4, 5, 6, 7), v4d);
-        v4d ha, hb;
-        if (level) {
-            ha = ga - dc;
-            hb = gb - dc;
-        } else {
-            double base = (double)i;
-            ha = ga * zs - (d0 + slope * (i0 + base));
-            hb = gb * zs - (d0 + slope * (i1 + base));
+    for (; i + 16 <= n; i += 16) {
+        for (int q = 0; q < 4; q++) {
+            v4f z4;
+            memcpy(&z4, z + i + 4 * q, sizeof z4);
+            v4d g = __builtin_convertvector(z4, v4d);
+            v4d h;
+            if (level) {
+                h = g - dc;
+            } else {
+                double base = (double)i;
+                h = g * zs - (d0 + slope * (iq[q] + base));
+            }
+            /* valid: h not NaN (and z not the nodata value) */
+            v4l ok = h == h;
+            if (has_nd) {
+                ok &= g != ndv;
+                h = (v4d)((v4l)h & ok);
+            }
+            /* NaN fails both comparisons, so it adds nothing */
+            c[q] += (v4d)((v4l)h & (h > zero));
+            f[q] -= (v4d)((v4l)h & (h < zero));
+            m[q] += ok;
         }
-        /* valid: h not NaN (and z not the nodata value) */
-        v4l ma = ha == ha, mb = hb == hb;
-        if (has_nd) {
-            ma &= ga != ndv;
-            mb &= gb != ndv;
-            ha = (v4d)((v4l)ha & ma);
-            hb = (v4d)((v4l)hb & mb);
-        }
-        /* NaN fails both comparisons, so it adds nothing */
-        c0 += (v4d)((v4l)ha & (ha > zero));
-        c1 += (v4d)((v4l)hb & (hb > zero));
-        f0 -= (v4d)((v4l)ha & (ha < zero));
-        f1 -= (v4d)((v4l)hb & (hb < zero));
-        n0 += (v4d)((v4l)one & ma);
-        n1 += (v4d)((v4l)one & mb);
     }
-    double cut = 0, fill = 0, cnt = 0;
-    for (int k = 0; k < 4; k++) {
-        cut += c0[k] + c1[k];
-        fill += f0[k] + f1[k];
-        cnt += n0[k] + n1[k];
-    }
+    v4d cs = (c[0] + c[2]) + (c[1] + c[3]);
+    v4d fs = (f[0] + f[2]) + (f[1] + f[3]);
+    v4l ms = (m[0] + m[1]) + (m[2] + m[3]);
+    double cut = (cs[0] + cs[2]) + (cs[1] + cs[3]);
+    double fill = (fs[0] + fs[2]) + (fs[1] + fs[3]);
+    double cnt = (double)-(ms[0] + ms[1] + ms[2] + ms[3]);
     for (; i < n; i++) {
         float zf = z[i];
         if (zf != zf || (has_nd && zf == nd))
@@ -157,6 +159,7 @@ typedef struct cell_shared {
     bool linear;
     double la, lb, lc;  /* design = la + lb u + lc v when linear */
     gk_kern_f32_fn kern; /* AVX-512, AVX2 or portable: same bits */
+    bool whole;         /* fast kernel, level design: merge full rows */
     gk_sums_t *sums;    /* per unit: cut, fill, covered area, cells */
     double *nodata;     /* per unit: covered area without data */
 } cell_shared_t;
@@ -182,16 +185,37 @@ static gk_status_t cell_block(size_t ui, const void *raw, void *tp, void *sp)
     float ndf = (float)dem->info.nodata;
     gk_sums_t acc = {0};
     double nodata = 0;
-    for (size_t k = 0; k < u->n; k++) {
-        const gk_item_t *it = &s->plan->items[s->units->idx[u->off + k]];
+    const gk_item_t *items = s->plan->items;
+    int64_t x1 = x0 + bw;
+    for (size_t k = gk_unit_next(s->plan, u, u->k0, x0, x1); k < u->k1;
+         k = gk_unit_next(s->plan, u, k + 1, x0, x1)) {
+        const gk_item_t *it = &items[k];
         if (it->frac <= 0)
             continue;
         int64_t a = it->col0 > x0 ? it->col0 : x0;
-        int64_t b = it->col1 < x0 + bw ? it->col1 : x0 + bw;
+        int64_t b = it->col1 < x1 ? it->col1 : x1;
         size_t n = (size_t)(b - a);
         size_t off = (size_t)((it->row - y0) * bw + (a - x0));
         double r[3];
         double vc = (double)it->row + 0.5, uc = (double)a + 0.5;
+        double w = it->frac * dem->row_area_m2[it->row];
+        if (s->whole && a == x0 && b == x1) {
+            /* Rows across the whole block, one after the other, with the
+             * same weight (a level design; every row of a projected DEM
+             * has the same cell area): one kernel call over all of them,
+             * which are contiguous in the block. */
+            int32_t rows = 1;
+            for (size_t j = gk_unit_next(s->plan, u, k + 1, x0, x1);
+                 j < u->k1; j = gk_unit_next(s->plan, u, j + 1, x0, x1)) {
+                const gk_item_t *nx = &items[j];
+                if (nx->row != it->row + rows || nx->col0 > x0 ||
+                    nx->col1 < x1 || nx->frac * dem->row_area_m2[nx->row] != w)
+                    break;
+                rows++;
+                k = j;
+            }
+            n *= (size_t)rows;
+        }
         if (fast) {
             s->kern((const float *)raw + off, n,
                     s->la + s->lb * uc + s->lc * vc, s->lb,
@@ -208,7 +232,6 @@ static gk_status_t cell_block(size_t ui, const void *raw, void *tp, void *sp)
             }
             kern_f64(t->zd, t->dd, n, r);
         }
-        double w = it->frac * dem->row_area_m2[it->row];
         acc.cut += r[0] * w;
         acc.fill += r[1] * w;
         acc.area += r[2] * w;
@@ -236,8 +259,9 @@ gk_status_t gk_volume_cell(gk_context_t *ctx, const gk_dem_t *dem,
 {
     gk_plan_t plan;
     gk_units_t units = {0};
-    gk_status_t st = gk_plan_build(ctx, rings, (int64_t)dem->info.width,
-                                   (int64_t)dem->info.height, 0.0, &plan);
+    gk_status_t st = gk_plan_build_fractions(ctx, rings,
+                                             (int64_t)dem->info.width,
+                                             (int64_t)dem->info.height, &plan);
     if (st != GK_OK)
         return st;
     if ((st = gk_units_build(ctx, &plan, dem, &units)) != GK_OK) {
@@ -249,6 +273,8 @@ gk_status_t gk_volume_cell(gk_context_t *ctx, const gk_dem_t *dem,
         nt = units.nunits ? (unsigned)units.nunits : 1;
     cell_shared_t sh = {.dem = dem, .plan = &plan, .units = &units, .o = o};
     sh.linear = gk_design_linear(&o->design, dem, &sh.la, &sh.lb, &sh.lc);
+    sh.whole = sh.linear && dem->type == GDT_Float32 && sh.lb == 0 &&
+               sh.lc == 0;
     sh.kern = gk_kern_f32_x86(2);
     if (!sh.kern)
         sh.kern = gk_kern_f32_portable;

@@ -301,7 +301,13 @@ gk_status_t gk_dem_reader_init(gk_dem_reader_t *r, gk_context_t *ctx,
     for (int k = 0; k < GK_READER_SLOTS; k++)
         r->slot_key[k] = -1;
     size_t bw = dem->info.block_width, bh = dem->info.block_height;
-    r->raw = gk_calloc_array(bw * bh, (size_t)GDALGetDataTypeSizeBytes(dem->type));
+    /* Cache-line aligned, so that neither the copy GDALReadBlock makes
+     * into it nor the kernel's 64-byte loads split lines (malloc gives 16
+     * bytes: every load of the kernel then spans two lines). Not zeroed:
+     * GDALReadBlock writes the whole block before any use. */
+    size_t sz = (size_t)GDALGetDataTypeSizeBytes(dem->type);
+    if (sz && bw * bh <= (SIZE_MAX - 64) / sz)
+        r->raw = aligned_alloc(64, (bw * bh * sz + 63) / 64 * 64);
     if (!r->raw)
         return gk_error_nomem(ctx, "a DEM block");
     if (!own_handle) {

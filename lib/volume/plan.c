@@ -53,6 +53,20 @@ static void *buf_push(buf_t *b)
     return (char *)b->p + b->size * b->n++;
 }
 
+/* Room for n elements up front (memory not yet written costs nothing):
+ * growing by doubling would copy the array at every step. */
+static bool buf_reserve(buf_t *b, size_t n)
+{
+    if (n <= b->cap)
+        return true;
+    void *p = gk_realloc_array(b->p, n, b->size);
+    if (!p)
+        return false;
+    b->p = p;
+    b->cap = n;
+    return true;
+}
+
 typedef struct dda {
     buf_t pieces;
     int64_t w, h;
@@ -211,7 +225,17 @@ static long merge_steps(const gk_wint_t *cur, size_t n, const gk_piece_t *pc,
         e1[1] = (event_t){vb, -w};
     }
     event_t *e = ev->p;
-    qsort(e, ev->n, sizeof *e, cmp_event);
+    if (ev->n <= 16) {
+        /* most rows meet one or two pieces: no qsort call for those */
+        for (size_t i = 1; i < ev->n; i++)
+            for (size_t j = i; j > 0 && e[j].v < e[j - 1].v; j--) {
+                event_t t = e[j];
+                e[j] = e[j - 1];
+                e[j - 1] = t;
+            }
+    } else {
+        qsort(e, ev->n, sizeof *e, cmp_event);
+    }
     if (*cap < ev->n) {
         gk_wint_t *p = gk_realloc_array(*next, ev->n, sizeof **next);
         if (!p)
@@ -240,44 +264,61 @@ typedef struct sweep {
     buf_t items, wint, ev;
     gk_wint_t *cur, *next;
     size_t ncur, cap_cur, cap_next;
+    bool frac_only; /* keep only each item's fraction (the cell method) */
 } sweep_t;
 
 static bool emit_item(sweep_t *s, int32_t row, int32_t c0, int32_t c1,
                       const gk_piece_t *pc, size_t piece_off, size_t np)
 {
+    double f = 0;
+    for (size_t k = 0; k < s->ncur; k++)
+        f += s->cur[k].w * (s->cur[k].vb - s->cur[k].va);
+    for (size_t k = 0; k < np; k++) {
+        const gk_piece_t *p = &pc[k];
+        f += p->sign * fabs(p->vb - p->va) * (1 - (p->ua + p->ub) / 2);
+    }
+    f = f < 0 ? 0 : f > 1 ? 1 : f;
+    if (s->frac_only && s->items.n > 0) {
+        /* the cell method needs only the fraction of each cell: a cell
+         * right after a run with the same fraction joins it (a boundary
+         * cell on a grid line is fully covered, like the run after it) */
+        gk_item_t *last = (gk_item_t *)s->items.p + s->items.n - 1;
+        if (last->row == row && last->col1 == c0 && last->frac == f) {
+            last->col1 = c1;
+            return true;
+        }
+    }
     gk_item_t *it = buf_push(&s->items);
     if (!it)
         return false;
     it->row = row;
     it->col0 = c0;
     it->col1 = c1;
-    it->nwint = (uint32_t)s->ncur;
+    it->frac = f;
+    it->nwint = s->frac_only ? 0 : (uint32_t)s->ncur;
     it->wint_off = s->wint.n;
-    it->npieces = (uint32_t)np;
-    it->piece_off = piece_off;
-    double f = 0;
-    for (size_t k = 0; k < s->ncur; k++) {
+    it->npieces = s->frac_only ? 0 : (uint32_t)np;
+    it->piece_off = s->frac_only ? 0 : piece_off;
+    for (size_t k = 0; k < it->nwint; k++) {
         gk_wint_t *w = buf_push(&s->wint);
         if (!w)
             return false;
         *w = s->cur[k];
-        f += s->cur[k].w * (s->cur[k].vb - s->cur[k].va);
     }
-    for (size_t k = 0; k < np; k++) {
-        const gk_piece_t *p = &pc[k];
-        f += p->sign * fabs(p->vb - p->va) * (1 - (p->ua + p->ub) / 2);
-    }
-    it->frac = f < 0 ? 0 : f > 1 ? 1 : f;
     return true;
 }
 
-static gk_status_t sweep_rows(gk_context_t *ctx, gk_plan_t *pl)
+static gk_status_t sweep_rows(gk_context_t *ctx, gk_plan_t *pl,
+                              bool frac_only)
 {
-    sweep_t s = {0};
+    sweep_t s = {.frac_only = frac_only};
     s.items.size = sizeof(gk_item_t);
     s.wint.size = sizeof(gk_wint_t);
     s.ev.size = sizeof(event_t);
     gk_status_t st = GK_OK;
+    /* at most a run and a boundary cell per group of pieces, and a
+     * closing run per row (a hint: growth still works if it fails) */
+    (void)buf_reserve(&s.items, 2 * pl->npieces + 64);
     const gk_piece_t *pc = pl->pieces;
     size_t k = 0;
     while (k < pl->npieces) {
@@ -333,9 +374,9 @@ out:
     return st;
 }
 
-gk_status_t gk_plan_build(gk_context_t *ctx, const gk_rings_t *r,
-                          int64_t width, int64_t height, double shift,
-                          gk_plan_t *out)
+static gk_status_t plan_build(gk_context_t *ctx, const gk_rings_t *r,
+                              int64_t width, int64_t height, double shift,
+                              bool frac_only, gk_plan_t *out)
 {
     memset(out, 0, sizeof *out);
     if (width <= 0 || height <= 0 || width > INT32_MAX - 2 ||
@@ -345,6 +386,20 @@ gk_status_t gk_plan_build(gk_context_t *ctx, const gk_rings_t *r,
                         (long long)width, (long long)height);
     dda_t s = {.w = width, .h = height};
     s.pieces.size = sizeof(gk_piece_t);
+    /* Reserve about what the edges will yield: an edge inside the box
+     * [-1, W+1] x [-1, H+1] gives at most |du| + |dv| + 1 pieces (one per
+     * grid line it crosses, plus one), clipping adds at most 4 parts. Only
+     * a hint (capped; growth still works if it falls short or fails). */
+    double est = 64;
+    for (size_t k = 0; k < r->nrings; k++)
+        for (int64_t e = r->off[k]; e + 1 < r->off[k + 1]; e++) {
+            const double *a = r->uv + 2 * e;
+            double du = fmin(fabs(a[2] - a[0]), (double)width + 2);
+            double dv = fmin(fabs(a[3] - a[1]), (double)height + 2);
+            est += du + dv + 5;
+        }
+    if (est >= 0)
+        (void)buf_reserve(&s.pieces, (size_t)fmin(est, 1 << 22));
     for (size_t k = 0; k < r->nrings && !s.nomem; k++) {
         if (r->weight[k] == 0)
             continue;
@@ -367,10 +422,29 @@ gk_status_t gk_plan_build(gk_context_t *ctx, const gk_rings_t *r,
     out->npieces = s.pieces.n;
     if (out->npieces)
         qsort(out->pieces, out->npieces, sizeof(gk_piece_t), cmp_piece);
-    gk_status_t st = sweep_rows(ctx, out);
-    if (st != GK_OK)
+    gk_status_t st = sweep_rows(ctx, out, frac_only);
+    if (st != GK_OK) {
         gk_plan_free(out);
+    } else if (frac_only) {
+        free(out->pieces);
+        out->pieces = NULL;
+        out->npieces = 0;
+    }
     return st;
+}
+
+gk_status_t gk_plan_build(gk_context_t *ctx, const gk_rings_t *r,
+                          int64_t width, int64_t height, double shift,
+                          gk_plan_t *out)
+{
+    return plan_build(ctx, r, width, height, shift, false, out);
+}
+
+gk_status_t gk_plan_build_fractions(gk_context_t *ctx, const gk_rings_t *r,
+                                    int64_t width, int64_t height,
+                                    gk_plan_t *out)
+{
+    return plan_build(ctx, r, width, height, 0.0, true, out);
 }
 
 void gk_plan_free(gk_plan_t *p)

@@ -280,8 +280,9 @@ static gk_status_t tin_unit(size_t ui, void *tp, void *sp)
         return st;
     /* subtract the design at the centres the unit uses */
     int64_t cmin = x0 + bw, cmax = x0, rmin = y0 + bh, rmax = y0;
-    for (size_t k = 0; k < u->n; k++) {
-        const gk_item_t *it = &s->plan->items[s->units->idx[u->off + k]];
+    for (size_t k = gk_unit_next(s->plan, u, u->k0, x0, x0 + bw); k < u->k1;
+         k = gk_unit_next(s->plan, u, k + 1, x0, x0 + bw)) {
+        const gk_item_t *it = &s->plan->items[k];
         int64_t a = it->col0 > x0 ? it->col0 : x0;
         int64_t b = it->col1 < x0 + bw ? it->col1 : x0 + bw;
         cmin = a < cmin ? a : cmin;
@@ -304,8 +305,9 @@ static gk_status_t tin_unit(size_t ui, void *tp, void *sp)
         }
     tin_acc_t acc = {0};
     double ncells = 0;
-    for (size_t k = 0; k < u->n; k++) {
-        const gk_item_t *it = &s->plan->items[s->units->idx[u->off + k]];
+    for (size_t k = gk_unit_next(s->plan, u, u->k0, x0, x0 + bw); k < u->k1;
+         k = gk_unit_next(s->plan, u, k + 1, x0, x0 + bw)) {
+        const gk_item_t *it = &s->plan->items[k];
         int64_t a = it->col0 > x0 ? it->col0 : x0;
         int64_t b = it->col1 < x0 + bw ? it->col1 : x0 + bw;
         tin_acc_t ra = {0};

@@ -157,6 +157,14 @@ typedef struct gk_plan {
 gk_status_t gk_plan_build(gk_context_t *ctx, const gk_rings_t *r,
                           int64_t width, int64_t height, double shift,
                           gk_plan_t *out);
+/* The same on DEM cells (shift 0) keeping only what the cell method
+ * needs: each item's fraction (no pieces, no W(v) intervals: npieces =
+ * nwint = 0), and an item joins the one before it in its row when they
+ * touch and their fractions are equal, so every cell has the same
+ * fraction as in gk_plan_build's plan, with fewer items and less memory. */
+gk_status_t gk_plan_build_fractions(gk_context_t *ctx, const gk_rings_t *r,
+                                    int64_t width, int64_t height,
+                                    gk_plan_t *out);
 void gk_plan_free(gk_plan_t *p);
 
 /* ---- design.c --------------------------------------------------------- */
@@ -222,21 +230,34 @@ typedef struct gk_sums {
 /* ---- blocks.c: work units, one per DEM block the plan touches --------- */
 typedef struct gk_unit {
     int bx, by;       /* the block */
-    size_t off, n;    /* its items: idx[off .. off + n) */
+    size_t k0, k1;    /* the plan items of its block row: items[k0 .. k1) */
 } gk_unit_t;
 
 typedef struct gk_units {
-    size_t nunits, nidx;
+    size_t nunits;
     gk_unit_t *units; /* in block-row, block-column order */
-    size_t *idx;      /* item indices into the plan */
 } gk_units_t;
 
-/* Group the plan's items by the DEM block holding their cells (item (i, j)
+/* One unit per DEM block that holds a cell of some plan item (item (i, j)
  * belongs to block (i / bw, j / bh); TIN items use the same rule on their
- * top-left cell centre). */
+ * top-left cell centre). A unit keeps the item range of its block row;
+ * gk_unit_next picks out the items with cells in its block, so no
+ * per-block list of items is built. */
 gk_status_t gk_units_build(gk_context_t *ctx, const gk_plan_t *pl,
                            const gk_dem_t *dem, gk_units_t *out);
 void gk_units_free(gk_units_t *u);
+
+/* The first item at or after i (up to u->k1) with cells in columns
+ * [x0, x1) of unit u's block row; u->k1 when none is left. Items come in
+ * plan order (row, then column). */
+static inline size_t gk_unit_next(const gk_plan_t *pl, const gk_unit_t *u,
+                                  size_t i, int64_t x0, int64_t x1)
+{
+    while (i < u->k1 &&
+           (pl->items[i].col1 <= x0 || pl->items[i].col0 >= x1))
+        i++;
+    return i;
+}
 
 /* Run fn(unit, tstate[t], shared) for every unit on `threads` threads (the
  * calling thread is thread 0); per-thread contexts tctx[t] carry errors.

@@ -89,6 +89,33 @@ static void compare(const gk_dem_t *dem, vt_poly_t *p, double shift,
             cov[it->row * W + c] += it->frac;
         }
     }
+    if (shift == 0) {
+        /* the cell method's plan: the same fraction in every cell, to the
+         * bit, each cell once, and never more items */
+        gk_plan_t fp;
+        if (gk_plan_build_fractions(ctx, &rings, W, H, &fp) == GK_OK) {
+            double *fc = calloc((size_t)(W * H), sizeof *fc);
+            int twice_f = 0, diff = 0;
+            for (size_t k = 0; k < fp.nitems; k++) {
+                const gk_item_t *it = &fp.items[k];
+                for (int32_t c = it->col0; c < it->col1; c++) {
+                    twice_f += fc[it->row * W + c] != 0;
+                    fc[it->row * W + c] += it->frac;
+                }
+            }
+            for (int64_t i = 0; i < W * H; i++)
+                diff += fc[i] != cov[i];
+            ok(diff == 0 && twice_f == 0 && fp.nitems <= plan.nitems &&
+                   fp.npieces == 0,
+               "%s: fraction-only plan: same fractions to the bit (%d differ), "
+               "%zu items against %zu",
+               name, diff, fp.nitems, plan.nitems);
+            free(fc);
+            gk_plan_free(&fp);
+        } else {
+            ok(0, "%s: fraction-only plan", name);
+        }
+    }
     GEOSContextHandle_t h = gk_ctx_geos(ctx);
     /* the test polygons are given in cell coordinates: gt = identity */
     GEOSGeometry *g = to_geos(h, p);
