@@ -425,14 +425,19 @@ static gk_status_t share_by_triangles(worker_t *w, size_t i, bool *done)
         size_t j = (size_t)w->hits[q];
         const double *tj = s->workers[s->tri_owner[j]].tri + 6 * s->tri_off[j];
         for (uint32_t k = 0; k < s->tri_n[j]; k++) {
-            gk_piece_t *pc = &w->pieces[np];
-            pc->road = (int64_t)j;
+            /* Tested before it is stored: most are out of the box. */
+            double xy[6], box[4];
             for (int v = 0; v < 3; v++) {
-                pc->xy[2 * v] = tj[6 * k + 2 * v] - t.x0;
-                pc->xy[2 * v + 1] = tj[6 * k + 2 * v + 1] - t.y0;
+                xy[2 * v] = tj[6 * k + 2 * v] - t.x0;
+                xy[2 * v + 1] = tj[6 * k + 2 * v + 1] - t.y0;
             }
-            tri_box(pc->xy, pc->box);
-            np += boxes_meet(pc->box, bx);
+            tri_box(xy, box);
+            if (!boxes_meet(box, bx))
+                continue;
+            gk_piece_t *pc = &w->pieces[np++];
+            pc->road = (int64_t)j;
+            memcpy(pc->xy, xy, sizeof xy);
+            memcpy(pc->box, box, sizeof box);
         }
     }
     const double *ti = s->workers[s->tri_owner[i]].tri + 6 * s->tri_off[i];
