@@ -82,6 +82,8 @@ typedef struct worker {
     gk_geomcol_t out;        /* lon/lat shares of this worker's roads */
     double *tri;             /* triangles of this worker's corridors */
     size_t ntri, cap_tri;
+    double *tbox; /* their boxes in the plane (4 per triangle) */
+    size_t cap_tbox;
     double *ring; /* scratch: a corridor's ring */
     size_t cap_ring;
     int32_t *link;
@@ -157,6 +159,21 @@ static bool reserve(void **arr, size_t *cap, size_t need, size_t elem)
     return true;
 }
 
+/* Box of a triangle (no fmin/fmax: they are calls, and NaN cannot occur
+ * here). */
+static void tri_box(const double *xy, double *box)
+{
+    box[0] = box[2] = xy[0];
+    box[1] = box[3] = xy[1];
+    for (int v = 1; v < 3; v++) {
+        double x = xy[2 * v], y = xy[2 * v + 1];
+        box[0] = x < box[0] ? x : box[0];
+        box[2] = x > box[2] ? x : box[2];
+        box[1] = y < box[1] ? y : box[1];
+        box[3] = y > box[3] ? y : box[3];
+    }
+}
+
 /* Area mode: cut the corridor of road i into triangles (kept by this
  * worker) and measure its ground area; GEOS_ONLY when it has holes or
  * several parts, is large, far from the meridian or cannot be cut. */
@@ -182,6 +199,8 @@ static gk_status_t triangulate_road(worker_t *w, size_t i,
                  sizeof(double)) ||
         !reserve((void **)&w->link, &w->cap_link, 2 * n, sizeof(int32_t)) ||
         !reserve((void **)&w->tri, &w->cap_tri, 6 * (w->ntri + n),
+                 sizeof(double)) ||
+        !reserve((void **)&w->tbox, &w->cap_tbox, 4 * (w->ntri + n),
                  sizeof(double)))
         return gk_error_nomem(w->ctx, "corridor triangles");
     if (!GEOSCoordSeq_copyToBuffer_r(w->h, cs, w->ring, 0, 0))
@@ -189,6 +208,8 @@ static gk_status_t triangulate_road(worker_t *w, size_t i,
     size_t k = gk_ring_triangulate(w->ring, n, w->tri + 6 * w->ntri, w->link);
     if (k == 0)
         return GK_OK;
+    for (size_t q = 0; q < k; q++)
+        tri_box(w->tri + 6 * (w->ntri + q), w->tbox + 4 * (w->ntri + q));
     gk_tm_area_t t = gk_tm_area_at(s->c, 0.5 * (b->xmin + b->xmax),
                                    0.5 * (b->ymin + b->ymax));
     for (size_t v = 0; v < n; v++) {
@@ -363,21 +384,6 @@ static gk_status_t earlier_neighbours(worker_t *w, size_t i, size_t *m)
     return GK_OK;
 }
 
-/* Box of a triangle (no fmin/fmax: they are calls, and NaN cannot occur
- * here). */
-static void tri_box(const double *xy, double *box)
-{
-    box[0] = box[2] = xy[0];
-    box[1] = box[3] = xy[1];
-    for (int v = 1; v < 3; v++) {
-        double x = xy[2 * v], y = xy[2 * v + 1];
-        box[0] = x < box[0] ? x : box[0];
-        box[2] = x > box[2] ? x : box[2];
-        box[1] = y < box[1] ? y : box[1];
-        box[3] = y > box[3] ? y : box[3];
-    }
-}
-
 static bool boxes_meet(const double *a, const double *b)
 {
     return !(a[0] > b[2] || a[2] < b[0] || a[1] > b[3] || a[3] < b[1]);
@@ -420,12 +426,25 @@ static gk_status_t share_by_triangles(worker_t *w, size_t i, bool *done)
      * road i's local coordinates. */
     double bx[4] = {b->xmin - t.x0, b->ymin - t.y0, b->xmax - t.x0,
                     b->ymax - t.y0};
+    /* Most are far: they are first rejected on their plane boxes against
+     * road i's box widened by a margin, which implies the exact test (in
+     * local coordinates) below. Why: x - x0 rounds monotonically, so for
+     * a > c + M the local values differ in the same sense once M exceeds
+     * the two roundings (2^-52 (|a - x0| + |c - x0|)); M = 1e-12 (1 + |c| +
+     * |x0|) is far above that, and far below any gap that matters. */
+    double mx = 1e-12 * (1 + fabs(t.x0) + fmax(fabs(b->xmin), fabs(b->xmax)));
+    double my = 1e-12 * (1 + fabs(t.y0) + fmax(fabs(b->ymin), fabs(b->ymax)));
+    double gb[4] = {b->xmin - mx, b->ymin - my, b->xmax + mx, b->ymax + my};
     np = 0;
     for (size_t q = 0; q < m; q++) {
         size_t j = (size_t)w->hits[q];
-        const double *tj = s->workers[s->tri_owner[j]].tri + 6 * s->tri_off[j];
+        const worker_t *wj = &s->workers[s->tri_owner[j]];
+        const double *tj = wj->tri + 6 * s->tri_off[j];
+        const double *bj = wj->tbox + 4 * s->tri_off[j];
         for (uint32_t k = 0; k < s->tri_n[j]; k++) {
-            /* Tested before it is stored: most are out of the box. */
+            if (!boxes_meet(bj + 4 * k, gb))
+                continue;
+            /* Tested exactly before it is stored. */
             double xy[6], box[4];
             for (int v = 0; v < 3; v++) {
                 xy[2 * v] = tj[6 * k + 2 * v] - t.x0;
@@ -616,6 +635,7 @@ static void worker_free(worker_t *w, bool first)
         GEOSBufferParams_destroy_r(w->h, w->bp);
     free(w->hits);
     free(w->tri);
+    free(w->tbox);
     free(w->ring);
     free(w->link);
     free(w->pieces);
