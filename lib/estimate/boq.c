@@ -725,7 +725,8 @@ gk_status_t gk_boq_build(gk_context_t *ctx, const gk_catalog_t *cat,
     if (!boq || !b.info_of || !acc_init(&b.part, cat->n_materials) ||
         !acc_init(&b.road, cat->n_materials))
         goto nomem;
-    size_t bytes = 0; /* of the roads in the arena */
+    /* Bytes of the roads in the arena: the array, then each road's. */
+    size_t bytes = arena_need(n, sizeof(gk_boq_road_t));
     for (size_t i = 0; i < n && st == GK_OK; i++) {
         const plan_t *p;
         st = check_road(&b, &roads[i], i, &p);
@@ -744,7 +745,7 @@ gk_status_t gk_boq_build(gk_context_t *ctx, const gk_catalog_t *cat,
         goto nomem;
     boq->cost_idr = NAN;
     boq->info = pool_calloc(boq, cat->n_materials, sizeof *boq->info);
-    boq->roads = pool_calloc(boq, n, sizeof *boq->roads);
+    boq->roads = ARENA_ARRAY(boq, n, gk_boq_road_t); /* build_road fills */
     boq->layers = pool_calloc(boq, n_layers, sizeof *boq->layers);
     boq->catalog_id = pool_strdup(boq, cat->id);
     boq->catalog_version = pool_strdup(boq, cat->version);
