@@ -81,9 +81,9 @@ typedef struct worker {
     gk_geomcol_t raw, dense; /* scratch, reused */
     gk_geomcol_t out;        /* lon/lat shares of this worker's roads */
     double *tri;             /* triangles of this worker's corridors */
-    size_t ntri, cap_tri;
+    size_t ntri, cap_tri, len_tri;
     double *tbox; /* their boxes in the plane (4 per triangle) */
-    size_t cap_tbox;
+    size_t cap_tbox, len_tbox; /* len_*: of the gk_huge_alloc blocks */
     double *ring; /* scratch: a corridor's ring */
     size_t cap_ring;
     int32_t *link;
@@ -143,6 +143,35 @@ static GEOSGeometry *rectangle(GEOSContextHandle_t h, const double *p, double d)
     return lr ? GEOSGeom_createPolygon_r(h, lr, NULL, 0) : NULL;
 }
 
+/* Room for `need` doubles, `used` of them kept, in *arr (capacity *cap),
+ * a gk_huge_alloc block of length *len. The triangles of a city's
+ * corridors are ~10 MB: in 4 KiB pages, their page faults alone took
+ * ~40 ms on the bench's VM (bench/RESULTS.md, BOQ and estimate speed). */
+static bool reserve_huge(double **arr, size_t *cap, size_t *len, size_t used,
+                         size_t need)
+{
+    if (need <= *cap)
+        return true;
+    size_t ncap = *cap ? *cap : 4096;
+    while (ncap < need)
+        if (ncap > SIZE_MAX / 4 / sizeof(double))
+            return false;
+        else
+            ncap *= 2;
+    size_t nlen = 0;
+    double *p = gk_huge_alloc(ncap * sizeof *p, &nlen);
+    if (!p)
+        return false;
+    if (used)
+        memcpy(p, *arr, used * sizeof *p);
+    if (*arr)
+        gk_huge_free(*arr, *len);
+    *arr = p;
+    *cap = ncap;
+    *len = nlen;
+    return true;
+}
+
 /* Room for `need` elements in *arr (capacity *cap). */
 static bool reserve(void **arr, size_t *cap, size_t need, size_t elem)
 {
@@ -198,10 +227,10 @@ static gk_status_t triangulate_road(worker_t *w, size_t i,
     if (!reserve((void **)&w->ring, &w->cap_ring, 2 * (size_t)size,
                  sizeof(double)) ||
         !reserve((void **)&w->link, &w->cap_link, 2 * n, sizeof(int32_t)) ||
-        !reserve((void **)&w->tri, &w->cap_tri, 6 * (w->ntri + n),
-                 sizeof(double)) ||
-        !reserve((void **)&w->tbox, &w->cap_tbox, 4 * (w->ntri + n),
-                 sizeof(double)))
+        !reserve_huge(&w->tri, &w->cap_tri, &w->len_tri, 6 * w->ntri,
+                      6 * (w->ntri + n)) ||
+        !reserve_huge(&w->tbox, &w->cap_tbox, &w->len_tbox, 4 * w->ntri,
+                      4 * (w->ntri + n)))
         return gk_error_nomem(w->ctx, "corridor triangles");
     if (!GEOSCoordSeq_copyToBuffer_r(w->h, cs, w->ring, 0, 0))
         return GK_OK;
@@ -598,7 +627,7 @@ static gk_status_t run_phase(worker_t *ws, size_t nw, shared_t *s, int phase)
 }
 
 static gk_status_t worker_init(worker_t *w, shared_t *s, gk_context_t *ctx,
-                               size_t id)
+                               size_t id, size_t nw)
 {
     bool first = id == 0;
     w->s = s;
@@ -626,6 +655,14 @@ static gk_status_t worker_init(worker_t *w, shared_t *s, gk_context_t *ctx,
     GEOSBufferParams_setEndCapStyle_r(w->h, w->bp, GEOSBUF_CAP_FLAT);
     GEOSBufferParams_setJoinStyle_r(w->h, w->bp, GEOSBUF_JOIN_MITRE);
     GEOSBufferParams_setMitreLimit_r(w->h, w->bp, GK_CORRIDOR_MITRE_LIMIT);
+    /* Area mode: room for the triangles at once (a corridor has about 2
+     * ring vertices per centerline vertex, and n - 2 triangles for n). */
+    size_t hint = 2 * s->c->plane.nverts / nw + 64;
+    if (s->kind && (!reserve_huge(&w->tri, &w->cap_tri, &w->len_tri, 0,
+                                  6 * hint) ||
+                    !reserve_huge(&w->tbox, &w->cap_tbox, &w->len_tbox, 0,
+                                  4 * hint)))
+        return gk_error_nomem(ctx, "corridor triangles");
     return GK_OK;
 }
 
@@ -634,8 +671,10 @@ static void worker_free(worker_t *w, bool first)
     if (w->bp)
         GEOSBufferParams_destroy_r(w->h, w->bp);
     free(w->hits);
-    free(w->tri);
-    free(w->tbox);
+    if (w->tri)
+        gk_huge_free(w->tri, w->len_tri);
+    if (w->tbox)
+        gk_huge_free(w->tbox, w->len_tbox);
     free(w->ring);
     free(w->link);
     free(w->pieces);
@@ -769,7 +808,7 @@ gk_status_t gk_corridors_shares_v2(gk_context_t *ctx, const gk_corridors_t *c,
         st = gk_error_nomem(ctx, "corridors");
     size_t ready = 0;
     for (; st == GK_OK && ready < nw; ready++)
-        st = worker_init(&ws[ready], &s, ctx, ready);
+        st = worker_init(&ws[ready], &s, ctx, ready, nw);
     if (st == GK_OK)
         st = run_phase(ws, nw, &s, 0);
     if (st == GK_OK)
