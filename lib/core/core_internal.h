@@ -75,5 +75,11 @@ void *gk_calloc_array(size_t n, size_t size);
 void *gk_realloc_array(void *ptr, size_t n, size_t size);
 /* strdup; NULL for NULL or when memory runs out. */
 char *gk_strdup(const char *s);
+/* A block of `bytes`, 64-byte aligned and not zeroed; blocks of 2 MiB and
+ * more are mapped with transparent huge pages requested (a page fault per
+ * 2 MiB instead of per 4 KiB: alloc_huge.c says why). *len receives the
+ * length to pass to gk_huge_free(). NULL when memory runs out. */
+void *gk_huge_alloc(size_t bytes, size_t *len);
+void gk_huge_free(void *p, size_t len);
 
 #endif /* GK_CORE_INTERNAL_H */

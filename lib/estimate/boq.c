@@ -22,6 +22,8 @@
  * 46,201.
  */
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,22 +31,29 @@
 
 /* --- the BOQ's memory pool ---------------------------------------------- */
 
-static void *pool_add(gk_boq_t *boq, void *p)
+/* Hand block p (of length len from gk_huge_alloc, 0 if malloc'd) to the
+ * pool; on failure it is freed and NULL returned. */
+static void *pool_add_block(gk_boq_t *boq, void *p, size_t len)
 {
     if (!p)
         return NULL;
     if (boq->n_pool == boq->cap_pool) {
         size_t cap = boq->cap_pool ? boq->cap_pool * 2 : 64;
-        void **np = gk_realloc_array(boq->pool, cap, sizeof *np);
+        gk_boq_block_t *np = gk_realloc_array(boq->pool, cap, sizeof *np);
         if (!np) {
-            free(p);
+            gk_huge_free(p, len);
             return NULL;
         }
         boq->pool = np;
         boq->cap_pool = cap;
     }
-    boq->pool[boq->n_pool++] = p;
+    boq->pool[boq->n_pool++] = (gk_boq_block_t){p, len};
     return p;
+}
+
+static void *pool_add(gk_boq_t *boq, void *p)
+{
+    return pool_add_block(boq, p, 0);
 }
 
 static void *pool_calloc(gk_boq_t *boq, size_t n, size_t size)
@@ -64,10 +73,74 @@ void gk_boq_free(gk_boq_t *boq)
     if (!boq)
         return;
     for (size_t i = 0; i < boq->n_pool; i++)
-        free(boq->pool[i]);
+        gk_huge_free(boq->pool[i].p, boq->pool[i].len);
     free(boq->pool);
     free(boq->missing);
     free(boq);
+}
+
+/* --- the build's arena -------------------------------------------------- */
+
+/* A road needs a dozen small arrays and strings (its layers, items, lines
+ * and ids): a malloc each cost more than all of the road's arithmetic,
+ * and as much again in free. They are cut from one block instead, sized
+ * beforehand from the templates (plan_t.bytes), which the pool owns like
+ * any other block. A block of 2 MiB or more is in huge pages: the roads of
+ * a city (~60 MB of lines for 20,000 roads) are otherwise ~15,000 page
+ * faults, which cost more than everything else in the build. Should the
+ * size fall short, further chunks of ARENA_CHUNK (or the request) follow.
+ * The memory is not zeroed: the build writes every field it hands out. */
+#define ARENA_CHUNK ((size_t)64 << 10)
+
+/* n elements of `size` bytes aligned to `align` (a power of two, at most
+ * 64), never NULL for n = 0; NULL when out of memory. */
+static void *arena_alloc(gk_boq_t *boq, size_t n, size_t size, size_t align)
+{
+    if (size && n > SIZE_MAX / 2 / size)
+        return NULL;
+    size_t bytes = n * size;
+    if (bytes == 0)
+        bytes = 1;
+    size_t pad = (size_t)(-(uintptr_t)boq->arena_next & (align - 1));
+    if (!boq->arena_next || pad + bytes > boq->arena_left) {
+        size_t chunk = boq->arena_chunk ? boq->arena_chunk : ARENA_CHUNK;
+        if (chunk < bytes)
+            chunk = bytes;
+        size_t len = 0;
+        void *block = gk_huge_alloc(chunk, &len);
+        char *c = pool_add_block(boq, block, len);
+        if (!c)
+            return NULL;
+        boq->arena_next = c; /* 64-byte aligned */
+        boq->arena_left = chunk;
+        boq->arena_chunk = 0;
+        pad = 0;
+    }
+    void *p = boq->arena_next + pad;
+    boq->arena_next += pad + bytes;
+    boq->arena_left -= pad + bytes;
+    return p;
+}
+
+#define ARENA_ARRAY(boq, n, type)                                              \
+    ((type *)arena_alloc((boq), (n), sizeof(type), _Alignof(type)))
+
+/* Bytes arena_alloc() may use for n elements of `size`, alignment <= 8
+ * included. */
+static size_t arena_need(size_t n, size_t size)
+{
+    return (n ? n * size : 1) + 7;
+}
+
+static char *arena_strdup(gk_boq_t *boq, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t len = strlen(s) + 1;
+    char *p = arena_alloc(boq, len, 1, 1);
+    if (p)
+        memcpy(p, s, len);
+    return p;
 }
 
 /* Round a whole-unit quantity up, ignoring floating-point noise. */
@@ -80,11 +153,23 @@ static double ceil_units(double x)
 
 /* --- accumulating base quantities per material -------------------------- */
 
+/* Base quantities by material, in order of first appearance. An entry is
+ * one catalog material, so `cap` = the catalog's size never overflows and
+ * the arrays are allocated once per build, not per road. */
 typedef struct acc {
     size_t *mat;
     double *q;
     size_t n, cap;
 } acc_t;
+
+static bool acc_init(acc_t *a, size_t cap)
+{
+    a->mat = gk_calloc_array(cap ? cap : 1, sizeof *a->mat);
+    a->q = gk_calloc_array(cap ? cap : 1, sizeof *a->q);
+    a->n = 0;
+    a->cap = cap;
+    return a->mat && a->q;
+}
 
 static bool acc_add(acc_t *a, size_t mat, double q)
 {
@@ -93,18 +178,8 @@ static bool acc_add(acc_t *a, size_t mat, double q)
             a->q[i] += q;
             return true;
         }
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 8;
-        size_t *nm = gk_realloc_array(a->mat, cap, sizeof *nm);
-        if (!nm)
-            return false;
-        a->mat = nm;
-        double *nq = gk_realloc_array(a->q, cap, sizeof *nq);
-        if (!nq)
-            return false;
-        a->q = nq;
-        a->cap = cap;
-    }
+    if (a->n == a->cap)
+        return false; /* not reached: materials are catalog indexes */
     a->mat[a->n] = mat;
     a->q[a->n] = q;
     a->n++;
@@ -118,6 +193,20 @@ static void acc_free(acc_t *a)
     memset(a, 0, sizeof *a);
 }
 
+/* --- templates, resolved once per build --------------------------------- */
+
+/* What every road of a template shares: its strings copied into the BOQ,
+ * its materials' catalog indexes (each found by name once, not once per
+ * road) and the arena bytes of one road but its id and name (the number
+ * of lines depends on the template, the catalog and the options only). */
+typedef struct plan {
+    const gk_template_t *tpl;
+    const char *name;
+    const char **layer_name, **item_name;
+    size_t *layer_mat, *item_mat;
+    size_t bytes;
+} plan_t;
+
 /* --- one build ---------------------------------------------------------- */
 
 typedef struct build {
@@ -125,11 +214,17 @@ typedef struct build {
     const gk_catalog_t *cat;
     const gk_boq_options_t *opt;
     gk_boq_t *boq;
-    const char **info_of; /* per catalog material: its info id, or NULL */
-    acc_t *group_acc;     /* per entry of boq->layers: its base quantities */
+    gk_boq_matinfo_t **info_of; /* per catalog material: its info, or NULL */
+    acc_t *group_acc;           /* per entry of boq->layers */
+    acc_t part, road;           /* scratch of one layer or item, one road */
+    plan_t *plans;              /* one per distinct template */
+    size_t n_plans, cap_plans;
+    size_t *slots; /* open addressing by template pointer: plan + 1, or 0 */
+    size_t cap_slots;
+    size_t last; /* the plan last looked up: roads come in runs */
 } build_t;
 
-static const char *info_id(build_t *b, size_t mat)
+static gk_boq_matinfo_t *info_of(build_t *b, size_t mat)
 {
     if (b->info_of[mat])
         return b->info_of[mat];
@@ -157,8 +252,8 @@ static const char *info_id(build_t *b, size_t mat)
     if (!info->id || !info->label[0] || !info->label[1])
         return NULL;
     boq->n_info++;
-    b->info_of[mat] = info->id;
-    return info->id;
+    b->info_of[mat] = info;
+    return info;
 }
 
 /* Fill a line from a base quantity. `whole` rounds pieces and bags up and
@@ -167,12 +262,13 @@ static bool make_line(build_t *b, size_t mat, double q, bool whole,
                       gk_boq_line_t *line)
 {
     const gk_material_t *m = &b->cat->materials[mat];
+    const gk_boq_matinfo_t *info = info_of(b, mat);
+    if (!info)
+        return false;
     double *net = line->net;
     for (int i = 0; i < GK_MEASURE_COUNT; i++)
         net[i] = line->order[i] = NAN;
-    line->material = info_id(b, mat);
-    if (!line->material)
-        return false;
+    line->material = info->id;
     line->unit = m->unit;
     line->price_idr = line->cost_idr = NAN;
     line->price_unit = m->unit;
@@ -235,7 +331,6 @@ static bool make_line(build_t *b, size_t mat, double q, bool whole,
     long v = m->kind == GK_MAT_CONCRETE ? m->ready_mix_vehicle : m->vehicle;
     if (whole && v >= 0) {
         const gk_vehicle_t *veh = &b->cat->vehicles[v];
-        const gk_boq_matinfo_t *info = gk_boq_info(b->boq, line->material);
         double loads = NAN;
         if (veh->capacity_t > 0 && !isnan(line->order[GK_MEASURE_T]))
             loads = ceil_units(line->order[GK_MEASURE_T] / veh->capacity_t);
@@ -253,7 +348,7 @@ static bool make_line(build_t *b, size_t mat, double q, bool whole,
 
 static gk_boq_line_t *make_lines(build_t *b, const acc_t *a, bool whole)
 {
-    gk_boq_line_t *lines = pool_calloc(b->boq, a->n, sizeof *lines);
+    gk_boq_line_t *lines = ARENA_ARRAY(b->boq, a->n, gk_boq_line_t);
     if (!lines)
         return NULL;
     for (size_t i = 0; i < a->n; i++)
@@ -331,7 +426,126 @@ static gk_status_t check_value(gk_context_t *ctx, const char *id,
     return GK_OK;
 }
 
-static gk_status_t check_road(build_t *b, const gk_road_input_t *r, size_t i)
+static size_t hash_ptr(const void *p)
+{
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+/* Slot of `tpl` in b->slots: where it is, or the empty slot it goes to. */
+static size_t plan_slot(const build_t *b, const gk_template_t *tpl)
+{
+    size_t mask = b->cap_slots - 1, s = hash_ptr(tpl) & mask;
+    while (b->slots[s] && b->plans[b->slots[s] - 1].tpl != tpl)
+        s = (s + 1) & mask;
+    return s;
+}
+
+/* Resolve a template new to this build: copy its strings, find its
+ * materials (the first road using it names it in the error) and count the
+ * lines a road of it has, by the very functions that will make them. */
+static gk_status_t plan_new(build_t *b, const gk_template_t *t,
+                            const char *id, plan_t *p)
+{
+    gk_boq_t *boq = b->boq;
+    p->tpl = t;
+    p->name = pool_strdup(boq, t->name);
+    p->layer_name = pool_calloc(boq, t->n_layers, sizeof *p->layer_name);
+    p->item_name = pool_calloc(boq, t->n_items, sizeof *p->item_name);
+    p->layer_mat = pool_calloc(boq, t->n_layers, sizeof *p->layer_mat);
+    p->item_mat = pool_calloc(boq, t->n_items, sizeof *p->item_mat);
+    if (!p->name || !p->layer_name || !p->item_name || !p->layer_mat ||
+        !p->item_mat)
+        return gk_error_nomem(b->ctx, "the bill of quantities");
+    for (size_t k = 0; k < t->n_layers; k++) {
+        long mat = gk_catalog_find(b->cat, t->layers[k].material);
+        if (mat < 0)
+            return gk_error(b->ctx, GK_ERR_INPUT_INVALID,
+                            "road %s: template %s: layer %s: material \"%s\" "
+                            "is not in catalog %s",
+                            id, t->name, t->layers[k].name,
+                            t->layers[k].material, b->cat->id);
+        p->layer_mat[k] = (size_t)mat;
+    }
+    for (size_t k = 0; k < t->n_items; k++) {
+        long mat = gk_catalog_find(b->cat, t->items[k].material);
+        if (mat < 0)
+            return gk_error(b->ctx, GK_ERR_INPUT_INVALID,
+                            "road %s: template %s: item %s: material \"%s\" "
+                            "is not in catalog %s",
+                            id, t->name, t->items[k].name,
+                            t->items[k].material, b->cat->id);
+        p->item_mat[k] = (size_t)mat;
+    }
+    for (size_t k = 0; k < t->n_layers; k++)
+        if (!(p->layer_name[k] = pool_strdup(boq, t->layers[k].name)))
+            return gk_error_nomem(b->ctx, "the bill of quantities");
+    for (size_t k = 0; k < t->n_items; k++)
+        if (!(p->item_name[k] = pool_strdup(boq, t->items[k].name)))
+            return gk_error_nomem(b->ctx, "the bill of quantities");
+    size_t bytes = arena_need(t->n_layers, sizeof(gk_boq_layer_t)) +
+                   arena_need(t->n_items, sizeof(gk_boq_item_t));
+    acc_t *part = &b->part, *road = &b->road;
+    road->n = 0;
+    for (size_t k = 0; k < t->n_layers; k++) {
+        part->n = 0;
+        if (!layer_needs(b, &t->layers[k], p->layer_mat[k], 0, 0, part) ||
+            !merge(road, part))
+            return gk_error_nomem(b->ctx, "the bill of quantities");
+        bytes += arena_need(part->n, sizeof(gk_boq_line_t));
+    }
+    for (size_t k = 0; k < t->n_items; k++) {
+        part->n = 0;
+        if (!item_needs(b, p->item_mat[k], 0, part) || !merge(road, part))
+            return gk_error_nomem(b->ctx, "the bill of quantities");
+        bytes += arena_need(part->n, sizeof(gk_boq_line_t));
+    }
+    p->bytes = bytes + arena_need(road->n, sizeof(gk_boq_line_t));
+    return GK_OK;
+}
+
+/* The plan of a road's template, made on first use. */
+static gk_status_t find_plan(build_t *b, const gk_template_t *t,
+                             const char *id, const plan_t **out)
+{
+    if (b->n_plans && b->plans[b->last].tpl == t) {
+        *out = &b->plans[b->last];
+        return GK_OK;
+    }
+    if (2 * (b->n_plans + 1) > b->cap_slots) {
+        size_t cap = b->cap_slots ? 2 * b->cap_slots : 16;
+        size_t *slots = gk_calloc_array(cap, sizeof *slots);
+        plan_t *plans = gk_realloc_array(b->plans, cap / 2, sizeof *plans);
+        if (plans)
+            b->plans = plans;
+        if (!slots || !plans) {
+            free(slots);
+            return gk_error_nomem(b->ctx, "the bill of quantities");
+        }
+        free(b->slots);
+        b->slots = slots;
+        b->cap_slots = cap;
+        b->cap_plans = cap / 2;
+        for (size_t i = 0; i < b->n_plans; i++)
+            b->slots[plan_slot(b, b->plans[i].tpl)] = i + 1;
+    }
+    size_t s = plan_slot(b, t);
+    if (!b->slots[s]) {
+        gk_status_t st = plan_new(b, t, id, &b->plans[b->n_plans]);
+        if (st != GK_OK)
+            return st;
+        b->slots[s] = ++b->n_plans;
+    }
+    b->last = b->slots[s] - 1;
+    *out = &b->plans[b->last];
+    return GK_OK;
+}
+
+static gk_status_t check_road(build_t *b, const gk_road_input_t *r, size_t i,
+                              const plan_t **p)
 {
     char idbuf[32];
     if (!r->tpl)
@@ -348,25 +562,15 @@ static gk_status_t check_road(build_t *b, const gk_road_input_t *r, size_t i)
         st = check_value(b->ctx, id, "surface_area_m2", r->surface_area_m2);
     for (size_t k = 0; st == GK_OK && r->layer_area_m2 && k < r->tpl->n_layers;
          k++) {
+        double v = r->layer_area_m2[k];
+        if (isfinite(v) && v >= 0)
+            continue; /* the message below is only formatted when needed */
         char what[64];
         snprintf(what, sizeof what, "layer_area_m2[%zu]", k);
-        st = check_value(b->ctx, id, what, r->layer_area_m2[k]);
+        st = check_value(b->ctx, id, what, v);
     }
-    const gk_template_t *t = r->tpl;
-    for (size_t k = 0; st == GK_OK && k < t->n_layers; k++)
-        if (gk_catalog_find(b->cat, t->layers[k].material) < 0)
-            st = gk_error(b->ctx, GK_ERR_INPUT_INVALID,
-                          "road %s: template %s: layer %s: material \"%s\" "
-                          "is not in catalog %s",
-                          id, t->name, t->layers[k].name, t->layers[k].material,
-                          b->cat->id);
-    for (size_t k = 0; st == GK_OK && k < t->n_items; k++)
-        if (gk_catalog_find(b->cat, t->items[k].material) < 0)
-            st = gk_error(b->ctx, GK_ERR_INPUT_INVALID,
-                          "road %s: template %s: item %s: material \"%s\" "
-                          "is not in catalog %s",
-                          id, t->name, t->items[k].name, t->items[k].material,
-                          b->cat->id);
+    if (st == GK_OK)
+        st = find_plan(b, r->tpl, id, p);
     return st;
 }
 
@@ -378,13 +582,16 @@ static bool add_to_group(build_t *b, const gk_boq_layer_t *l, const acc_t *part)
     gk_boq_layer_t *t = NULL;
     size_t g = 0;
     for (; g < boq->n_layers; g++)
-        if (strcmp(boq->layers[g].name, l->name) == 0 &&
+        if ((boq->layers[g].name == l->name ||
+             strcmp(boq->layers[g].name, l->name) == 0) &&
             boq->layers[g].material == l->material &&
             boq->layers[g].thickness_m == l->thickness_m) {
             t = &boq->layers[g];
             break;
         }
     if (!t) {
+        if (!acc_init(&b->group_acc[g], b->cat->n_materials))
+            return false;
         t = &boq->layers[boq->n_layers++];
         *t = *l;
         t->lines = NULL;
@@ -403,22 +610,23 @@ static bool add_to_group(build_t *b, const gk_boq_layer_t *l, const acc_t *part)
 /* Layers, items and totals of one road; its base quantities are merged
  * into `total`. */
 static gk_status_t build_road(build_t *b, const gk_road_input_t *r,
-                              gk_boq_road_t *out, acc_t *total)
+                              const plan_t *p, gk_boq_road_t *out,
+                              acc_t *total)
 {
     gk_boq_t *boq = b->boq;
     const gk_template_t *t = r->tpl;
-    acc_t road = {0}, part = {0};
-    out->id = pool_strdup(boq, r->id);
-    out->name = pool_strdup(boq, r->name);
-    out->template_name = pool_strdup(boq, t->name);
+    acc_t *road = &b->road, *part = &b->part;
+    road->n = 0;
+    out->id = arena_strdup(boq, r->id);
+    out->name = arena_strdup(boq, r->name);
+    out->template_name = p->name;
     out->length_m = r->length_m;
     out->width_m = r->width_m;
     out->area_m2 = r->surface_area_m2;
     out->cost_idr = NAN;
-    gk_boq_layer_t *layers = pool_calloc(boq, t->n_layers, sizeof *layers);
-    gk_boq_item_t *items = pool_calloc(boq, t->n_items, sizeof *items);
-    if (!out->id || (r->name && !out->name) || !out->template_name || !layers ||
-        !items)
+    gk_boq_layer_t *layers = ARENA_ARRAY(boq, t->n_layers, gk_boq_layer_t);
+    gk_boq_item_t *items = ARENA_ARRAY(boq, t->n_items, gk_boq_item_t);
+    if (!out->id || (r->name && !out->name) || !layers || !items)
         goto nomem;
     out->layers = layers;
     out->n_layers = t->n_layers;
@@ -426,14 +634,15 @@ static gk_status_t build_road(build_t *b, const gk_road_input_t *r,
     out->n_items = t->n_items;
     for (size_t k = 0; k < t->n_layers; k++) {
         const gk_tpl_layer_t *l = &t->layers[k];
-        size_t mat = (size_t)gk_catalog_find(b->cat, l->material);
+        size_t mat = p->layer_mat[k];
         const gk_material_t *m = &b->cat->materials[mat];
+        const gk_boq_matinfo_t *info = info_of(b, mat);
         gk_boq_layer_t *bl = &layers[k];
         double width = r->width_m + 2 * l->extra_width_m;
-        bl->name = pool_strdup(boq, l->name);
-        bl->material = info_id(b, mat);
-        if (!bl->name || !bl->material)
+        if (!info)
             goto nomem;
+        bl->name = p->layer_name[k];
+        bl->material = info->id;
         bl->thickness_m = l->thickness_m;
         bl->width_m = width;
         bl->area_m2 =
@@ -441,22 +650,23 @@ static gk_status_t build_road(build_t *b, const gk_road_input_t *r,
         bl->volume_m3 = bl->area_m2 * l->thickness_m;
         bl->mass_t =
             m->density_t_m3 > 0 ? bl->volume_m3 * m->density_t_m3 : NAN;
-        part.n = 0;
-        if (!layer_needs(b, l, mat, bl->area_m2, bl->volume_m3, &part))
+        part->n = 0;
+        if (!layer_needs(b, l, mat, bl->area_m2, bl->volume_m3, part))
             goto nomem;
-        bl->lines = make_lines(b, &part, false);
-        bl->n_lines = part.n;
-        if (!bl->lines || !merge(&road, &part) || !add_to_group(b, bl, &part))
+        bl->lines = make_lines(b, part, false);
+        bl->n_lines = part->n;
+        if (!bl->lines || !merge(road, part) || !add_to_group(b, bl, part))
             goto nomem;
     }
     for (size_t k = 0; k < t->n_items; k++) {
         const gk_tpl_item_t *it = &t->items[k];
-        size_t mat = (size_t)gk_catalog_find(b->cat, it->material);
+        size_t mat = p->item_mat[k];
+        const gk_boq_matinfo_t *info = info_of(b, mat);
         gk_boq_item_t *bi = &items[k];
-        bi->name = pool_strdup(boq, it->name);
-        bi->material = info_id(b, mat);
-        if (!bi->name || !bi->material)
+        if (!info)
             goto nomem;
+        bi->name = p->item_name[k];
+        bi->material = info->id;
         bi->linear = it->linear;
         if (it->linear)
             bi->basis = r->length_m * it->sides;
@@ -464,25 +674,34 @@ static gk_status_t build_road(build_t *b, const gk_road_input_t *r,
             bi->basis = layers[it->on].area_m2;
         else
             bi->basis = r->surface_area_m2;
-        part.n = 0;
-        if (!item_needs(b, mat, bi->basis, &part))
+        part->n = 0;
+        if (!item_needs(b, mat, bi->basis, part))
             goto nomem;
-        bi->lines = make_lines(b, &part, false);
-        bi->n_lines = part.n;
-        if (!bi->lines || !merge(&road, &part))
+        bi->lines = make_lines(b, part, false);
+        bi->n_lines = part->n;
+        if (!bi->lines || !merge(road, part))
             goto nomem;
     }
-    out->materials = make_lines(b, &road, true);
-    out->n_materials = road.n;
-    if (!out->materials || !merge(total, &road))
+    out->materials = make_lines(b, road, true);
+    out->n_materials = road->n;
+    if (!out->materials || !merge(total, road))
         goto nomem;
-    acc_free(&road);
-    acc_free(&part);
     return GK_OK;
 nomem:
-    acc_free(&road);
-    acc_free(&part);
     return gk_error_nomem(b->ctx, "the bill of quantities");
+}
+
+static void build_free(build_t *b, acc_t *total, size_t n_groups)
+{
+    acc_free(total);
+    acc_free(&b->part);
+    acc_free(&b->road);
+    for (size_t g = 0; b->group_acc && g < n_groups; g++)
+        acc_free(&b->group_acc[g]);
+    free(b->group_acc);
+    free(b->info_of);
+    free(b->plans);
+    free(b->slots);
 }
 
 gk_status_t gk_boq_build(gk_context_t *ctx, const gk_catalog_t *cat,
@@ -497,23 +716,36 @@ gk_status_t gk_boq_build(gk_context_t *ctx, const gk_catalog_t *cat,
     build_t b = {.ctx = ctx, .cat = cat, .opt = opt ? opt : &defaults};
     gk_status_t st = GK_OK;
     size_t n_layers = 0;
-    for (size_t i = 0; i < n && st == GK_OK; i++) {
-        st = check_road(&b, &roads[i], i);
-        if (st == GK_OK)
-            n_layers += roads[i].tpl->n_layers;
-    }
-    if (st != GK_OK)
-        return st;
-    gk_boq_t *boq = calloc(1, sizeof *boq);
     acc_t total = {0};
+    /* The BOQ exists before the roads are checked: the templates' strings
+     * are copied into it as they are first met. */
+    gk_boq_t *boq = calloc(1, sizeof *boq);
     b.boq = boq;
     b.info_of = gk_calloc_array(cat->n_materials, sizeof *b.info_of);
+    if (!boq || !b.info_of || !acc_init(&b.part, cat->n_materials) ||
+        !acc_init(&b.road, cat->n_materials))
+        goto nomem;
+    /* Bytes of the roads in the arena: the array, then each road's. */
+    size_t bytes = arena_need(n, sizeof(gk_boq_road_t));
+    for (size_t i = 0; i < n && st == GK_OK; i++) {
+        const plan_t *p;
+        st = check_road(&b, &roads[i], i, &p);
+        if (st != GK_OK)
+            break;
+        n_layers += roads[i].tpl->n_layers;
+        size_t more = p->bytes + (roads[i].id ? strlen(roads[i].id) : 0) +
+                      (roads[i].name ? strlen(roads[i].name) : 0) + 2;
+        bytes = bytes > SIZE_MAX - more ? SIZE_MAX : bytes + more;
+    }
+    if (st != GK_OK)
+        goto fail;
+    boq->arena_chunk = bytes;
     b.group_acc = gk_calloc_array(n_layers, sizeof *b.group_acc);
-    if (!boq || !b.info_of || !b.group_acc)
+    if (!b.group_acc || !acc_init(&total, cat->n_materials))
         goto nomem;
     boq->cost_idr = NAN;
     boq->info = pool_calloc(boq, cat->n_materials, sizeof *boq->info);
-    boq->roads = pool_calloc(boq, n, sizeof *boq->roads);
+    boq->roads = ARENA_ARRAY(boq, n, gk_boq_road_t); /* build_road fills */
     boq->layers = pool_calloc(boq, n_layers, sizeof *boq->layers);
     boq->catalog_id = pool_strdup(boq, cat->id);
     boq->catalog_version = pool_strdup(boq, cat->version);
@@ -521,7 +753,10 @@ gk_status_t gk_boq_build(gk_context_t *ctx, const gk_catalog_t *cat,
         !boq->catalog_version)
         goto nomem;
     for (size_t i = 0; i < n; i++) {
-        st = build_road(&b, &roads[i], &boq->roads[i], &total);
+        const plan_t *p;
+        st = find_plan(&b, roads[i].tpl, roads[i].id, &p);
+        if (st == GK_OK)
+            st = build_road(&b, &roads[i], p, &boq->roads[i], &total);
         if (st != GK_OK)
             goto fail;
         boq->n_roads++;
@@ -538,22 +773,13 @@ gk_status_t gk_boq_build(gk_context_t *ctx, const gk_catalog_t *cat,
     boq->n_materials = total.n;
     if (!boq->materials)
         goto nomem;
-    acc_free(&total);
-    for (size_t g = 0; g < n_layers; g++)
-        acc_free(&b.group_acc[g]);
-    free(b.group_acc);
-    free(b.info_of);
+    build_free(&b, &total, n_layers);
     *out = boq;
     return GK_OK;
 nomem:
     st = gk_error_nomem(ctx, "the bill of quantities");
 fail:
-    acc_free(&total);
-    if (b.group_acc)
-        for (size_t g = 0; g < n_layers; g++)
-            acc_free(&b.group_acc[g]);
-    free(b.group_acc);
-    free(b.info_of);
+    build_free(&b, &total, n_layers);
     gk_boq_free(boq);
     return st;
 }

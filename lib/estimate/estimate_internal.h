@@ -154,6 +154,11 @@ typedef struct gk_boq_section {
     size_t n_rows;
 } gk_boq_section_t;
 
+typedef struct gk_boq_block {
+    void *p;
+    size_t len; /* 0: malloc'd; else mapped (gk_huge_alloc) */
+} gk_boq_block_t;
+
 struct gk_boq {
     gk_boq_road_t *roads;
     size_t n_roads;
@@ -176,9 +181,14 @@ struct gk_boq {
     size_t n_info;
     char *catalog_id, *catalog_version;
     /* Every string and array owned by the BOQ that is not listed above is
-     * in this pool, freed at once. */
-    void **pool;
+     * in this pool, freed at once (gk_huge_free(p, len)). */
+    gk_boq_block_t *pool;
     size_t n_pool, cap_pool;
+    /* The build cuts roads' arrays and strings from pooled chunks
+     * (lib/estimate/boq.c: arena_alloc): the free part of the current
+     * chunk, and the size of the next one (0: the default). */
+    char *arena_next;
+    size_t arena_left, arena_chunk;
 };
 
 const gk_boq_matinfo_t *gk_boq_info(const gk_boq_t *boq, const char *id);

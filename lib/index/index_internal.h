@@ -53,7 +53,7 @@ typedef struct gk_pack {
     size_t bytes;          /* size of data */
     unsigned char *data;   /* the block; may point into a mapping */
     bool owned;            /* data allocated by us (else mapped/wrapped) */
-    size_t alloc_len;      /* length of our allocation (gk_index_alloc) */
+    size_t alloc_len;      /* length of our allocation (gk_huge_alloc) */
     gk_box_t bounds;
     gk_rtree_method_t method;
 } gk_pack_t;
@@ -214,11 +214,6 @@ gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
                           uint32_t B, gk_rtree_method_t method,
                           gk_pack_t **out);
 void gk_pack_free(gk_pack_t *p);
-/* Storage for nodes: 64-byte aligned; blocks of 2 MiB and more are mapped
- * with transparent huge pages requested. *len receives the length to pass
- * to gk_index_release. */
-void *gk_index_alloc(size_t bytes, size_t *len);
-void gk_index_release(void *p, size_t len);
 /* Recompute level l >= 1 from level l-1. */
 void gk_pack_fill_level(gk_pack_t *p, uint32_t l);
 /* The empty box (+inf, +inf, -inf, -inf) that pads nodes. */

@@ -149,7 +149,7 @@ static gk_status_t make_owned(gk_context_t *ctx, gk_pack_t *p)
     if (p->owned)
         return GK_OK;
     size_t len;
-    unsigned char *d = gk_index_alloc(p->bytes, &len);
+    unsigned char *d = gk_huge_alloc(p->bytes, &len);
     if (!d)
         return gk_error_nomem(ctx, "a copy of a mapped R-tree");
     memcpy(d, p->data, p->bytes);

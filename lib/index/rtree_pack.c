@@ -25,52 +25,10 @@
  * never rounded (keys only decide the order); inner boxes are floats
  * rounded outward, so each contains the exact boxes below it.
  */
-#define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "index_internal.h"
-
-#define HUGE_PAGE ((size_t)2 << 20)
-
-/* Big trees live in huge pages when the system allows: 20 page faults
- * instead of 10,000 for a 40 MB tree, and far fewer TLB misses on random
- * queries. */
-void *gk_index_alloc(size_t bytes, size_t *len)
-{
-    size_t need = (bytes + 63) & ~(size_t)63;
-    if (need < HUGE_PAGE) {
-        *len = 0;
-        return aligned_alloc(64, need ? need : 64);
-    }
-    /* 4 KiB granularity at the end: the tail below 2 MiB gets small pages,
-     * so the memory used is the tree's size, not rounded up to 2 MiB */
-    size_t round = (need + 4095) & ~(size_t)4095;
-    unsigned char *m = mmap(NULL, round + HUGE_PAGE, PROT_READ | PROT_WRITE,
-                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED)
-        return NULL;
-    /* trim to a 2 MiB aligned range */
-    size_t head = (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
-    if (head)
-        munmap(m, head);
-    if (HUGE_PAGE - head)
-        munmap(m + head + round, HUGE_PAGE - head);
-#ifdef MADV_HUGEPAGE
-    madvise(m + head, round, MADV_HUGEPAGE);
-#endif
-    *len = round;
-    return m + head;
-}
-
-void gk_index_release(void *p, size_t len)
-{
-    if (len)
-        munmap(p, len);
-    else
-        free(p);
-}
 
 gk_box_t gk_box_empty(void)
 {
@@ -286,7 +244,7 @@ void gk_pack_free(gk_pack_t *p)
     if (!p)
         return;
     if (p->owned && p->data)
-        gk_index_release(p->data, p->alloc_len);
+        gk_huge_free(p->data, p->alloc_len);
     free(p);
 }
 
@@ -321,7 +279,7 @@ gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
         *out = p;
         return GK_OK;
     }
-    p->data = gk_index_alloc(p->bytes, &p->alloc_len);
+    p->data = gk_huge_alloc(p->bytes, &p->alloc_len);
     if (!p->data) {
         free(p);
         return gk_error_nomem(ctx, "R-tree nodes");

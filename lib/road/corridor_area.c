@@ -191,10 +191,13 @@ static int clip(const double *in, int n, const double *t, double *out)
         const double *a = t + 2 * e, *b = t + 2 * ((e + 1) % 3);
         double *dst = e == 2 ? out : buf[e];
         int k = 0;
+        /* The previous vertex's side is the one computed a step before (no
+         * modulo, no second cross product per vertex). */
+        const double *prv = src + 2 * (m - 1);
+        double dp = cross(a, b, prv);
         for (int i = 0; i < m; i++) {
             const double *cur = src + 2 * i;
-            const double *prv = src + 2 * ((i + m - 1) % m);
-            double dc = cross(a, b, cur), dp = cross(a, b, prv);
+            double dc = cross(a, b, cur);
             if ((dc >= 0) != (dp >= 0)) {
                 if (k + 1 >= MAX_CLIP_VERTS)
                     return -1;
@@ -210,6 +213,8 @@ static int clip(const double *in, int n, const double *t, double *out)
                 dst[2 * k + 1] = cur[1];
                 k++;
             }
+            prv = cur;
+            dp = dc;
         }
         if (k < 3)
             return 0;

@@ -81,7 +81,9 @@ typedef struct worker {
     gk_geomcol_t raw, dense; /* scratch, reused */
     gk_geomcol_t out;        /* lon/lat shares of this worker's roads */
     double *tri;             /* triangles of this worker's corridors */
-    size_t ntri, cap_tri;
+    size_t ntri, cap_tri, len_tri;
+    double *tbox; /* their boxes in the plane (4 per triangle) */
+    size_t cap_tbox, len_tbox; /* len_*: of the gk_huge_alloc blocks */
     double *ring; /* scratch: a corridor's ring */
     size_t cap_ring;
     int32_t *link;
@@ -141,6 +143,35 @@ static GEOSGeometry *rectangle(GEOSContextHandle_t h, const double *p, double d)
     return lr ? GEOSGeom_createPolygon_r(h, lr, NULL, 0) : NULL;
 }
 
+/* Room for `need` doubles, `used` of them kept, in *arr (capacity *cap),
+ * a gk_huge_alloc block of length *len. The triangles of a city's
+ * corridors are ~10 MB: in 4 KiB pages, their page faults alone took
+ * ~40 ms on the bench's VM (bench/RESULTS.md, BOQ and estimate speed). */
+static bool reserve_huge(double **arr, size_t *cap, size_t *len, size_t used,
+                         size_t need)
+{
+    if (need <= *cap)
+        return true;
+    size_t ncap = *cap ? *cap : 4096;
+    while (ncap < need)
+        if (ncap > SIZE_MAX / 4 / sizeof(double))
+            return false;
+        else
+            ncap *= 2;
+    size_t nlen = 0;
+    double *p = gk_huge_alloc(ncap * sizeof *p, &nlen);
+    if (!p)
+        return false;
+    if (used)
+        memcpy(p, *arr, used * sizeof *p);
+    if (*arr)
+        gk_huge_free(*arr, *len);
+    *arr = p;
+    *cap = ncap;
+    *len = nlen;
+    return true;
+}
+
 /* Room for `need` elements in *arr (capacity *cap). */
 static bool reserve(void **arr, size_t *cap, size_t need, size_t elem)
 {
@@ -155,6 +186,21 @@ static bool reserve(void **arr, size_t *cap, size_t need, size_t elem)
     *arr = p;
     *cap = ncap;
     return true;
+}
+
+/* Box of a triangle (no fmin/fmax: they are calls, and NaN cannot occur
+ * here). */
+static void tri_box(const double *xy, double *box)
+{
+    box[0] = box[2] = xy[0];
+    box[1] = box[3] = xy[1];
+    for (int v = 1; v < 3; v++) {
+        double x = xy[2 * v], y = xy[2 * v + 1];
+        box[0] = x < box[0] ? x : box[0];
+        box[2] = x > box[2] ? x : box[2];
+        box[1] = y < box[1] ? y : box[1];
+        box[3] = y > box[3] ? y : box[3];
+    }
 }
 
 /* Area mode: cut the corridor of road i into triangles (kept by this
@@ -181,14 +227,18 @@ static gk_status_t triangulate_road(worker_t *w, size_t i,
     if (!reserve((void **)&w->ring, &w->cap_ring, 2 * (size_t)size,
                  sizeof(double)) ||
         !reserve((void **)&w->link, &w->cap_link, 2 * n, sizeof(int32_t)) ||
-        !reserve((void **)&w->tri, &w->cap_tri, 6 * (w->ntri + n),
-                 sizeof(double)))
+        !reserve_huge(&w->tri, &w->cap_tri, &w->len_tri, 6 * w->ntri,
+                      6 * (w->ntri + n)) ||
+        !reserve_huge(&w->tbox, &w->cap_tbox, &w->len_tbox, 4 * w->ntri,
+                      4 * (w->ntri + n)))
         return gk_error_nomem(w->ctx, "corridor triangles");
     if (!GEOSCoordSeq_copyToBuffer_r(w->h, cs, w->ring, 0, 0))
         return GK_OK;
     size_t k = gk_ring_triangulate(w->ring, n, w->tri + 6 * w->ntri, w->link);
     if (k == 0)
         return GK_OK;
+    for (size_t q = 0; q < k; q++)
+        tri_box(w->tri + 6 * (w->ntri + q), w->tbox + 4 * (w->ntri + q));
     gk_tm_area_t t = gk_tm_area_at(s->c, 0.5 * (b->xmin + b->xmax),
                                    0.5 * (b->ymin + b->ymax));
     for (size_t v = 0; v < n; v++) {
@@ -363,21 +413,6 @@ static gk_status_t earlier_neighbours(worker_t *w, size_t i, size_t *m)
     return GK_OK;
 }
 
-/* Box of a triangle (no fmin/fmax: they are calls, and NaN cannot occur
- * here). */
-static void tri_box(const double *xy, double *box)
-{
-    box[0] = box[2] = xy[0];
-    box[1] = box[3] = xy[1];
-    for (int v = 1; v < 3; v++) {
-        double x = xy[2 * v], y = xy[2 * v + 1];
-        box[0] = x < box[0] ? x : box[0];
-        box[2] = x > box[2] ? x : box[2];
-        box[1] = y < box[1] ? y : box[1];
-        box[3] = y > box[3] ? y : box[3];
-    }
-}
-
 static bool boxes_meet(const double *a, const double *b)
 {
     return !(a[0] > b[2] || a[2] < b[0] || a[1] > b[3] || a[3] < b[1]);
@@ -420,19 +455,37 @@ static gk_status_t share_by_triangles(worker_t *w, size_t i, bool *done)
      * road i's local coordinates. */
     double bx[4] = {b->xmin - t.x0, b->ymin - t.y0, b->xmax - t.x0,
                     b->ymax - t.y0};
+    /* Most are far: they are first rejected on their plane boxes against
+     * road i's box widened by a margin, which implies the exact test (in
+     * local coordinates) below. Why: x - x0 rounds monotonically, so for
+     * a > c + M the local values differ in the same sense once M exceeds
+     * the two roundings (2^-52 (|a - x0| + |c - x0|)); M = 1e-12 (1 + |c| +
+     * |x0|) is far above that, and far below any gap that matters. */
+    double mx = 1e-12 * (1 + fabs(t.x0) + fmax(fabs(b->xmin), fabs(b->xmax)));
+    double my = 1e-12 * (1 + fabs(t.y0) + fmax(fabs(b->ymin), fabs(b->ymax)));
+    double gb[4] = {b->xmin - mx, b->ymin - my, b->xmax + mx, b->ymax + my};
     np = 0;
     for (size_t q = 0; q < m; q++) {
         size_t j = (size_t)w->hits[q];
-        const double *tj = s->workers[s->tri_owner[j]].tri + 6 * s->tri_off[j];
+        const worker_t *wj = &s->workers[s->tri_owner[j]];
+        const double *tj = wj->tri + 6 * s->tri_off[j];
+        const double *bj = wj->tbox + 4 * s->tri_off[j];
         for (uint32_t k = 0; k < s->tri_n[j]; k++) {
-            gk_piece_t *pc = &w->pieces[np];
-            pc->road = (int64_t)j;
+            if (!boxes_meet(bj + 4 * k, gb))
+                continue;
+            /* Tested exactly before it is stored. */
+            double xy[6], box[4];
             for (int v = 0; v < 3; v++) {
-                pc->xy[2 * v] = tj[6 * k + 2 * v] - t.x0;
-                pc->xy[2 * v + 1] = tj[6 * k + 2 * v + 1] - t.y0;
+                xy[2 * v] = tj[6 * k + 2 * v] - t.x0;
+                xy[2 * v + 1] = tj[6 * k + 2 * v + 1] - t.y0;
             }
-            tri_box(pc->xy, pc->box);
-            np += boxes_meet(pc->box, bx);
+            tri_box(xy, box);
+            if (!boxes_meet(box, bx))
+                continue;
+            gk_piece_t *pc = &w->pieces[np++];
+            pc->road = (int64_t)j;
+            memcpy(pc->xy, xy, sizeof xy);
+            memcpy(pc->box, box, sizeof box);
         }
     }
     const double *ti = s->workers[s->tri_owner[i]].tri + 6 * s->tri_off[i];
@@ -574,7 +627,7 @@ static gk_status_t run_phase(worker_t *ws, size_t nw, shared_t *s, int phase)
 }
 
 static gk_status_t worker_init(worker_t *w, shared_t *s, gk_context_t *ctx,
-                               size_t id)
+                               size_t id, size_t nw)
 {
     bool first = id == 0;
     w->s = s;
@@ -602,6 +655,14 @@ static gk_status_t worker_init(worker_t *w, shared_t *s, gk_context_t *ctx,
     GEOSBufferParams_setEndCapStyle_r(w->h, w->bp, GEOSBUF_CAP_FLAT);
     GEOSBufferParams_setJoinStyle_r(w->h, w->bp, GEOSBUF_JOIN_MITRE);
     GEOSBufferParams_setMitreLimit_r(w->h, w->bp, GK_CORRIDOR_MITRE_LIMIT);
+    /* Area mode: room for the triangles at once (a corridor has about 2
+     * ring vertices per centerline vertex, and n - 2 triangles for n). */
+    size_t hint = 2 * s->c->plane.nverts / nw + 64;
+    if (s->kind && (!reserve_huge(&w->tri, &w->cap_tri, &w->len_tri, 0,
+                                  6 * hint) ||
+                    !reserve_huge(&w->tbox, &w->cap_tbox, &w->len_tbox, 0,
+                                  4 * hint)))
+        return gk_error_nomem(ctx, "corridor triangles");
     return GK_OK;
 }
 
@@ -610,7 +671,10 @@ static void worker_free(worker_t *w, bool first)
     if (w->bp)
         GEOSBufferParams_destroy_r(w->h, w->bp);
     free(w->hits);
-    free(w->tri);
+    if (w->tri)
+        gk_huge_free(w->tri, w->len_tri);
+    if (w->tbox)
+        gk_huge_free(w->tbox, w->len_tbox);
     free(w->ring);
     free(w->link);
     free(w->pieces);
@@ -744,7 +808,7 @@ gk_status_t gk_corridors_shares_v2(gk_context_t *ctx, const gk_corridors_t *c,
         st = gk_error_nomem(ctx, "corridors");
     size_t ready = 0;
     for (; st == GK_OK && ready < nw; ready++)
-        st = worker_init(&ws[ready], &s, ctx, ready);
+        st = worker_init(&ws[ready], &s, ctx, ready, nw);
     if (st == GK_OK)
         st = run_phase(ws, nw, &s, 0);
     if (st == GK_OK)
