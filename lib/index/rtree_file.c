@@ -271,7 +271,7 @@ static gk_status_t open_v1(gk_context_t *ctx, const unsigned char *d,
     }
     if (p) {
         *p = *layout;
-        p->data = gk_index_alloc(p->bytes, &p->alloc_len);
+        p->data = gk_huge_alloc(p->bytes, &p->alloc_len);
         if (!p->data) {
             free(t);
             free(p);
