@@ -281,6 +281,174 @@ static uint64_t *sort_str(const gk_box_t *boxes, size_t n, gk_box_t ext,
     return x;
 }
 
+/* Scratch for one run of B^2 items: their indices, box centres and the
+ * permutation the re-cut produces (at most 4096 items, 90 KiB). */
+typedef struct recut {
+    uint32_t *idx;
+    double *cx, *cy;
+    uint16_t *perm;
+} recut_t;
+
+static bool recut_init(recut_t *r, size_t run)
+{
+    r->idx = malloc(run * sizeof *r->idx);
+    r->cx = malloc(run * sizeof *r->cx);
+    r->cy = malloc(run * sizeof *r->cy);
+    r->perm = malloc(run * sizeof *r->perm);
+    if (r->idx && r->cx && r->cy && r->perm)
+        return true;
+    free(r->idx);
+    free(r->cx);
+    free(r->cy);
+    free(r->perm);
+    return false;
+}
+
+static void recut_free(recut_t *r)
+{
+    free(r->idx);
+    free(r->cx);
+    free(r->cy);
+    free(r->perm);
+}
+
+/* Read the keys of items g..g+cnt of the sorted order and the centres of
+ * their boxes. The boxes are read at random: prefetch `ahead` items on so
+ * their cache misses overlap. */
+static void gather_run(recut_t *r, const gk_box_t *boxes, const uint64_t *keys,
+                       size_t n, size_t g, size_t cnt, size_t ahead)
+{
+    for (size_t i = 0; i < cnt; i++) {
+        if (g + i + ahead < n)
+            __builtin_prefetch(&boxes[(uint32_t)keys[g + i + ahead]]);
+        uint32_t k = (uint32_t)keys[g + i];
+        gk_box_t b = boxes[k];
+        r->idx[i] = k;
+        r->cx[i] = centre(b.xmin, b.xmax);
+        r->cy[i] = centre(b.ymin, b.ymax);
+        r->perm[i] = (uint16_t)i;
+    }
+}
+
+/* Move the entries of p[0..n) whose key c[] is below piv to the front
+ * (branch-free: the swap always happens, only the count depends on the
+ * test); returns how many there are. */
+static size_t part_below(const double *c, uint16_t *p, size_t n, double piv)
+{
+    size_t s = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint16_t t = p[i];
+        size_t lt = c[t] < piv;
+        p[i] = p[s];
+        p[s] = t;
+        s += lt;
+    }
+    return s;
+}
+
+/* The same for keys not above piv (equal keys, and NaN, which no box
+ * has: the build rejects them). */
+static size_t part_not_above(const double *c, uint16_t *p, size_t n,
+                             double piv)
+{
+    size_t s = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint16_t t = p[i];
+        size_t le = !(piv < c[t]);
+        p[i] = p[s];
+        p[s] = t;
+        s += le;
+    }
+    return s;
+}
+
+static double median3(double a, double b, double c)
+{
+    double lo = a < b ? a : b, hi = a < b ? b : a;
+    return c < lo ? lo : c > hi ? hi : c;
+}
+
+/* Quickselect: reorder p[0..n) so that the k first have keys no greater
+ * than the rest (k < n). Each round removes at least the pivot's equals,
+ * so it ends; expected O(n). */
+static void select_k(const double *c, uint16_t *p, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+        double piv = median3(c[p[lo]], c[p[lo + (hi - lo) / 2]], c[p[hi - 1]]);
+        size_t a = lo + part_below(c, p + lo, hi - lo, piv);
+        if (k < a) {
+            hi = a;
+            continue;
+        }
+        size_t e = a + part_not_above(c, p + a, hi - a, piv);
+        if (k < e)
+            return;
+        lo = e;
+    }
+}
+
+/* Re-cut a run of cnt items (a level-1 node's worth, in Hilbert order)
+ * into leaves of B: halve it by the median centre along its longer side,
+ * then each half the same way, until one leaf is left (a k-d split with
+ * halves holding whole leaves). Hilbert runs are compact but their leaves,
+ * cut every B items along the curve, are often long and thin; these are
+ * close to square, which is what a nearest-neighbour search's circle
+ * overlaps least. */
+static void recut(const double *cx, const double *cy, uint16_t *perm,
+                  size_t cnt, uint32_t B)
+{
+    size_t leaves = (cnt + B - 1) / B;
+    if (leaves <= 1)
+        return;
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (size_t i = 0; i < cnt; i++) {
+        double x = cx[perm[i]], y = cy[perm[i]];
+        x0 = x < x0 ? x : x0;
+        x1 = x > x1 ? x : x1;
+        y0 = y < y0 ? y : y0;
+        y1 = y > y1 ? y : y1;
+    }
+    size_t left = leaves / 2 * B;
+    select_k(x1 - x0 >= y1 - y0 ? cx : cy, perm, cnt, left);
+    recut(cx, cy, perm, left, B);
+    recut(cx, cy, perm + left, cnt - left, B);
+}
+
+/* Write leaf j from the m items of the run starting at perm[first]. */
+static void write_leaf(gk_pack_t *p, const recut_t *r, const gk_box_t *boxes,
+                       const int64_t *ids, size_t j, size_t first, size_t m)
+{
+    uint32_t B = p->B;
+    double *node = leaf_w(p, j);
+    void *nid = node + 4 * B;
+    gk_box_t bb = gk_box_empty();
+    for (uint32_t s = 0; s < B; s++) {
+        if (s < m) {
+            uint32_t i = r->idx[r->perm[first + s]];
+            gk_box_t b = boxes[i];
+            set_slot(node, B, s, b);
+            int64_t id = ids ? ids[i] : (int64_t)i;
+            if (p->idw == 4)
+                ((int32_t *)nid)[s] = (int32_t)id;
+            else
+                ((int64_t *)nid)[s] = id;
+            bb.xmin = b.xmin < bb.xmin ? b.xmin : bb.xmin;
+            bb.ymin = b.ymin < bb.ymin ? b.ymin : bb.ymin;
+            bb.xmax = b.xmax > bb.xmax ? b.xmax : bb.xmax;
+            bb.ymax = b.ymax > bb.ymax ? b.ymax : bb.ymax;
+        } else {
+            set_slot(node, B, s, gk_box_empty());
+            if (p->idw == 4)
+                ((int32_t *)nid)[s] = 0;
+            else
+                ((int64_t *)nid)[s] = 0;
+        }
+    }
+    if (p->nlevels > 1)
+        set_inner_slot(inner_w(p, 1, j / B), B, (uint32_t)(j % B), bb);
+}
+
 void gk_pack_free(gk_pack_t *p)
 {
     if (!p)
@@ -335,44 +503,27 @@ gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
     if (sorted != r2)
         memmove(r2, sorted, n * sizeof *r2);
 
-    /* The boxes are read in sorted order, i.e. at random: prefetch the
-     * boxes of the leaf after next so their cache misses overlap. */
-    const size_t ahead = 2 * (size_t)B;
-    for (size_t j = 0; j < p->count[0]; j++) {
-        uint64_t k[GK_RTREE_MAX_NODE];
-        size_t m = n - j * B < B ? n - j * B : B;
-        memcpy(k, r2 + j * B, m * sizeof k[0]);
-        size_t pf = j * B + ahead;
-        for (size_t i = pf; i < pf + B && i < n; i++)
-            __builtin_prefetch(&boxes[(uint32_t)r2[i]]);
-        double *node = leaf_w(p, j);
-        void *nid = node + 4 * B;
-        gk_box_t bb = gk_box_empty();
-        for (uint32_t s = 0; s < B; s++) {
-            if (s < m) {
-                uint32_t i = (uint32_t)k[s];
-                gk_box_t b = boxes[i];
-                set_slot(node, B, s, b);
-                int64_t id = ids ? ids[i] : (int64_t)i;
-                if (idw == 4)
-                    ((int32_t *)nid)[s] = (int32_t)id;
-                else
-                    ((int64_t *)nid)[s] = id;
-                bb.xmin = b.xmin < bb.xmin ? b.xmin : bb.xmin;
-                bb.ymin = b.ymin < bb.ymin ? b.ymin : bb.ymin;
-                bb.xmax = b.xmax > bb.xmax ? b.xmax : bb.xmax;
-                bb.ymax = b.ymax > bb.ymax ? b.ymax : bb.ymax;
-            } else {
-                set_slot(node, B, s, gk_box_empty());
-                if (idw == 4)
-                    ((int32_t *)nid)[s] = 0;
-                else
-                    ((int64_t *)nid)[s] = 0;
-            }
-        }
-        if (p->nlevels > 1)
-            set_inner_slot(inner_w(p, 1, j / B), B, (uint32_t)(j % B), bb);
+    /* One level-1 node's worth of items (B^2) at a time: read its keys and
+     * gather its boxes' centres, re-cut it into leaves (Hilbert order
+     * only), then write its leaves. The keys of a run are all read before
+     * any of its leaves is written, so the invariant above still holds. */
+    size_t run = (size_t)B * B < n ? (size_t)B * B : n;
+    recut_t rc;
+    if (!recut_init(&rc, run)) {
+        gk_index_release(p->data, p->alloc_len);
+        free(p);
+        return gk_error_nomem(ctx, "R-tree build scratch");
     }
+    for (size_t g = 0; g < n; g += run) {
+        size_t cnt = n - g < run ? n - g : run;
+        gather_run(&rc, boxes, r2, n, g, cnt, 2 * (size_t)B);
+        if (method != GK_RTREE_STR)
+            recut(rc.cx, rc.cy, rc.perm, cnt, B);
+        for (size_t j = g / B; j * B < g + cnt; j++)
+            write_leaf(p, &rc, boxes, ids, j, j * B - g,
+                       (g + cnt) - j * B < B ? (g + cnt) - j * B : B);
+    }
+    recut_free(&rc);
     if (p->nlevels > 1) {
         /* padding of the last level-1 node */
         for (size_t c = p->count[0]; c < p->count[1] * B; c++)
