@@ -281,41 +281,40 @@ static uint64_t *sort_str(const gk_box_t *boxes, size_t n, gk_box_t ext,
     return x;
 }
 
-/* Scratch for one run of B^2 items: their indices, box centres and the
- * permutation the re-cut produces (at most 4096 items, 90 KiB). */
-typedef struct recut {
+/* The items of a run being re-cut: their box centres as two keys each (x
+ * in the low, y in the high half of xy[i]; floats mapped to integers of
+ * the same order: the cut only needs an order, and rounding to float
+ * keeps it, ties aside) and their indices. Partitioning moves the keys
+ * with the indices, in registers, so no load waits on another; two arrays
+ * rather than an array of pairs so that every load reads exactly what one
+ * store wrote (a wider load over two narrower stores stalls). */
+typedef struct cut {
+    uint64_t *xy;
     uint32_t *idx;
-    double *cx, *cy;
-    uint16_t *perm;
-} recut_t;
+} cut_t;
 
-static bool recut_init(recut_t *r, size_t run)
+/* A float's bits as an unsigned key ordered like the floats. */
+static uint32_t order_key(double v)
 {
-    r->idx = malloc(run * sizeof *r->idx);
-    r->cx = malloc(run * sizeof *r->cx);
-    r->cy = malloc(run * sizeof *r->cy);
-    r->perm = malloc(run * sizeof *r->perm);
-    if (r->idx && r->cx && r->cy && r->perm)
-        return true;
-    free(r->idx);
-    free(r->cx);
-    free(r->cy);
-    free(r->perm);
-    return false;
+    float f = (float)v;
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u & 0x80000000u ? ~u : u | 0x80000000u;
 }
 
-static void recut_free(recut_t *r)
+/* The float whose order_key is u. */
+static float key_value(uint32_t u)
 {
-    free(r->idx);
-    free(r->cx);
-    free(r->cy);
-    free(r->perm);
+    u = u & 0x80000000u ? u & 0x7FFFFFFFu : ~u;
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
 }
 
 /* Read the keys of items g..g+cnt of the sorted order and the centres of
  * their boxes. The boxes are read at random: prefetch `ahead` items on so
  * their cache misses overlap. */
-static void gather_run(recut_t *r, const gk_box_t *boxes, const uint64_t *keys,
+static void gather_run(cut_t r, const gk_box_t *boxes, const uint64_t *keys,
                        size_t n, size_t g, size_t cnt, size_t ahead)
 {
     for (size_t i = 0; i < cnt; i++) {
@@ -323,100 +322,145 @@ static void gather_run(recut_t *r, const gk_box_t *boxes, const uint64_t *keys,
             __builtin_prefetch(&boxes[(uint32_t)keys[g + i + ahead]]);
         uint32_t k = (uint32_t)keys[g + i];
         gk_box_t b = boxes[k];
-        r->idx[i] = k;
-        r->cx[i] = centre(b.xmin, b.xmax);
-        r->cy[i] = centre(b.ymin, b.ymax);
-        r->perm[i] = (uint16_t)i;
+        r.xy[i] = (uint64_t)order_key(centre(b.ymin, b.ymax)) << 32 |
+                  order_key(centre(b.xmin, b.xmax));
+        r.idx[i] = k;
     }
 }
 
-/* Move the entries of p[0..n) whose key c[] is below piv to the front
- * (branch-free: the swap always happens, only the count depends on the
- * test); returns how many there are. */
-static size_t part_below(const double *c, uint16_t *p, size_t n, double piv)
+/* Move the items of e[0..n) whose key (xy >> sh, 32 bits) is below piv
+ * (or, with le, not above it) to the front; returns how many moved. Out of
+ * place, through tmp: each item is written both at the next front slot
+ * and the next back slot, and only the counts depend on the test, so no
+ * load waits on a store (in place, each step would reload the slot the
+ * step before wrote: ~4x slower). */
+static inline size_t part_front(cut_t e, cut_t tmp, size_t n, unsigned sh,
+                         uint32_t piv, bool le)
 {
-    size_t s = 0;
+    size_t f = 0;
     for (size_t i = 0; i < n; i++) {
-        uint16_t t = p[i];
-        size_t lt = c[t] < piv;
-        p[i] = p[s];
-        p[s] = t;
-        s += lt;
+        uint64_t t = e.xy[i];
+        uint32_t ti = e.idx[i];
+        uint32_t key = (uint32_t)(t >> sh);
+        size_t in = le ? key <= piv : key < piv;
+        size_t back = n - 1 - i + f;
+        tmp.xy[f] = t;
+        tmp.idx[f] = ti;
+        tmp.xy[back] = t;
+        tmp.idx[back] = ti;
+        f += in;
     }
-    return s;
+    memcpy(e.xy, tmp.xy, n * sizeof *e.xy);
+    memcpy(e.idx, tmp.idx, n * sizeof *e.idx);
+    return f;
 }
 
-/* The same for keys not above piv (equal keys, and NaN, which no box
- * has: the build rejects them). */
-static size_t part_not_above(const double *c, uint16_t *p, size_t n,
-                             double piv)
+static uint32_t median3(uint32_t a, uint32_t b, uint32_t c)
 {
-    size_t s = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint16_t t = p[i];
-        size_t le = !(piv < c[t]);
-        p[i] = p[s];
-        p[s] = t;
-        s += le;
-    }
-    return s;
-}
-
-static double median3(double a, double b, double c)
-{
-    double lo = a < b ? a : b, hi = a < b ? b : a;
+    uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
     return c < lo ? lo : c > hi ? hi : c;
 }
 
-/* Quickselect: reorder p[0..n) so that the k first have keys no greater
- * than the rest (k < n). Each round removes at least the pivot's equals,
- * so it ends; expected O(n). */
-static void select_k(const double *c, uint16_t *p, size_t n, size_t k)
+static cut_t cut_at(cut_t e, size_t i)
+{
+    cut_t r = {e.xy + i, e.idx + i};
+    return r;
+}
+
+/* Quickselect: reorder e[0..n) so that the k first have keys (xy >> sh)
+ * no greater than the rest (k < n). The pivot is a key of the range, so a
+ * partition always leaves it out of the front; when nothing is below it
+ * the items equal to it are split off instead. Every round shrinks the
+ * range, so it ends; expected O(n). */
+static void select_k(cut_t e, cut_t tmp, size_t n, size_t k, unsigned sh)
 {
     size_t lo = 0, hi = n;
+    if (n >= 1024) {
+        /* First narrow the range with two pivots taken from a sorted
+         * sample of 63 keys on either side of rank k (Floyd and Rivest's
+         * idea): two passes leave about a sixth of the items around rank
+         * k, where plain median-of-3 rounds would take ~2.7 passes. */
+        uint32_t smp[63];
+        for (size_t i = 0; i < 63; i++) {
+            uint32_t v = (uint32_t)(e.xy[(2 * i + 1) * n / 126] >> sh);
+            size_t at = i;
+            for (; at > 0 && smp[at - 1] > v; at--)
+                smp[at] = smp[at - 1];
+            smp[at] = v;
+        }
+        size_t r = k * 63 / n;
+        uint32_t plo = smp[r >= 5 ? r - 5 : 0];
+        uint32_t phi = smp[r + 5 < 63 ? r + 5 : 62];
+        size_t a = part_front(e, tmp, n, sh, plo, false);
+        if (k < a) {
+            hi = a;
+        } else {
+            size_t b = a + part_front(cut_at(e, a), tmp, n - a, sh, phi, true);
+            lo = a;
+            if (k < b)
+                hi = b;
+            else
+                lo = b;
+        }
+    }
     while (hi - lo > 1) {
-        double piv = median3(c[p[lo]], c[p[lo + (hi - lo) / 2]], c[p[hi - 1]]);
-        size_t a = lo + part_below(c, p + lo, hi - lo, piv);
+        uint32_t piv = median3((uint32_t)(e.xy[lo] >> sh),
+                               (uint32_t)(e.xy[lo + (hi - lo) / 2] >> sh),
+                               (uint32_t)(e.xy[hi - 1] >> sh));
+        size_t a = lo + part_front(cut_at(e, lo), tmp, hi - lo, sh, piv, false);
         if (k < a) {
             hi = a;
             continue;
         }
-        size_t e = a + part_not_above(c, p + a, hi - a, piv);
-        if (k < e)
+        if (a > lo) {
+            lo = a;
+            continue;
+        }
+        size_t eq = a + part_front(cut_at(e, a), tmp, hi - a, sh, piv, true);
+        if (k < eq)
             return;
-        lo = e;
+        lo = eq;
     }
 }
 
-/* Re-cut a run of cnt items (a level-1 node's worth, in Hilbert order)
- * into leaves of B: halve it by the median centre along its longer side,
- * then each half the same way, until one leaf is left (a k-d split with
- * halves holding whole leaves). Hilbert runs are compact but their leaves,
- * cut every B items along the curve, are often long and thin; these are
- * close to square, which is what a nearest-neighbour search's circle
- * overlaps least. */
-static void recut(const double *cx, const double *cy, uint16_t *perm,
-                  size_t cnt, uint32_t B)
+/* Re-cut a run of cnt items (a level-2 node's worth, in Hilbert order)
+ * into leaves of B: halve it at the median centre along its longer side,
+ * then each half the same way, until one leaf is left (a k-d split whose
+ * halves hold whole leaves, and whole level-1 nodes while above one).
+ * Hilbert runs are compact, but leaves cut every B items along the curve
+ * are often long and thin; these are close to square, which is what a
+ * nearest-neighbour search's circle overlaps least. */
+static void recut(cut_t e, cut_t tmp, size_t cnt, uint32_t B)
 {
     size_t leaves = (cnt + B - 1) / B;
     if (leaves <= 1)
         return;
-    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
-    for (size_t i = 0; i < cnt; i++) {
-        double x = cx[perm[i]], y = cy[perm[i]];
+    /* the longer side, judged from at most 64 items spread over the run
+     * (exact up to 64: an estimate above decides nothing but speed) */
+    uint32_t x0 = UINT32_MAX, x1 = 0, y0 = UINT32_MAX, y1 = 0;
+    size_t step = cnt > 64 ? cnt / 64 : 1;
+    for (size_t i = 0; i < cnt; i += step) {
+        uint32_t x = (uint32_t)e.xy[i], y = (uint32_t)(e.xy[i] >> 32);
         x0 = x < x0 ? x : x0;
         x1 = x > x1 ? x : x1;
         y0 = y < y0 ? y : y0;
         y1 = y > y1 ? y : y1;
     }
-    size_t left = leaves / 2 * B;
-    select_k(x1 - x0 >= y1 - y0 ? cx : cy, perm, cnt, left);
-    recut(cx, cy, perm, left, B);
-    recut(cx, cy, perm + left, cnt - left, B);
+    /* above one level-1 node, halve on node boundaries so that each
+     * level-1 node is a k-d cell too */
+    size_t unit = leaves > B ? B : 1;
+    size_t units = (leaves + unit - 1) / unit;
+    size_t left = units / 2 * unit * B;
+    /* (in the keys' units: the order is the floats', not their spacing) */
+    float wx = key_value(x1) - key_value(x0);
+    float wy = key_value(y1) - key_value(y0);
+    select_k(e, tmp, cnt, left, wx >= wy ? 0 : 32);
+    recut(e, tmp, left, B);
+    recut(cut_at(e, left), tmp, cnt - left, B);
 }
 
-/* Write leaf j from the m items of the run starting at perm[first]. */
-static void write_leaf(gk_pack_t *p, const recut_t *r, const gk_box_t *boxes,
+/* Write leaf j from the m items of the run starting at r[first]. */
+static void write_leaf(gk_pack_t *p, cut_t r, const gk_box_t *boxes,
                        const int64_t *ids, size_t j, size_t first, size_t m)
 {
     uint32_t B = p->B;
@@ -425,7 +469,7 @@ static void write_leaf(gk_pack_t *p, const recut_t *r, const gk_box_t *boxes,
     gk_box_t bb = gk_box_empty();
     for (uint32_t s = 0; s < B; s++) {
         if (s < m) {
-            uint32_t i = r->idx[r->perm[first + s]];
+            uint32_t i = r.idx[first + s];
             gk_box_t b = boxes[i];
             set_slot(node, B, s, b);
             int64_t id = ids ? ids[i] : (int64_t)i;
@@ -507,23 +551,33 @@ gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
      * gather its boxes' centres, re-cut it into leaves (Hilbert order
      * only), then write its leaves. The keys of a run are all read before
      * any of its leaves is written, so the invariant above still holds. */
-    size_t run = (size_t)B * B < n ? (size_t)B * B : n;
-    recut_t rc;
-    if (!recut_init(&rc, run)) {
+    size_t run = (size_t)B * B * B <= 4096 ? (size_t)B * B * B : (size_t)B * B;
+    run = run < n ? run : n;
+    /* scratch: the run and a copy (at most 4096 items, 96 KiB) */
+    cut_t rc = {malloc(run * sizeof *rc.xy), malloc(run * sizeof *rc.idx)};
+    cut_t tmp = {malloc(run * sizeof *tmp.xy), malloc(run * sizeof *tmp.idx)};
+    if (!rc.xy || !rc.idx || !tmp.xy || !tmp.idx) {
+        free(rc.xy);
+        free(rc.idx);
+        free(tmp.xy);
+        free(tmp.idx);
         gk_index_release(p->data, p->alloc_len);
         free(p);
         return gk_error_nomem(ctx, "R-tree build scratch");
     }
     for (size_t g = 0; g < n; g += run) {
         size_t cnt = n - g < run ? n - g : run;
-        gather_run(&rc, boxes, r2, n, g, cnt, 2 * (size_t)B);
+        gather_run(rc, boxes, r2, n, g, cnt, 2 * (size_t)B);
         if (method != GK_RTREE_STR)
-            recut(rc.cx, rc.cy, rc.perm, cnt, B);
+            recut(rc, tmp, cnt, B);
         for (size_t j = g / B; j * B < g + cnt; j++)
-            write_leaf(p, &rc, boxes, ids, j, j * B - g,
+            write_leaf(p, rc, boxes, ids, j, j * B - g,
                        (g + cnt) - j * B < B ? (g + cnt) - j * B : B);
     }
-    recut_free(&rc);
+    free(rc.xy);
+    free(rc.idx);
+    free(tmp.xy);
+    free(tmp.idx);
     if (p->nlevels > 1) {
         /* padding of the last level-1 node */
         for (size_t c = p->count[0]; c < p->count[1] * B; c++)
