@@ -37,8 +37,9 @@
  * (S-8)(j+1)B <= (S-8)L <= SL - 8n); a run's keys are all read before
  * any of its leaves is written, so this holds run by run too. The peak
  * memory of a build is the finished tree plus the re-cut's scratch (12
- * bytes per item of one run, twice: 96 KiB for B = 16, 0.3% of a 1M-item
- * tree; for trees under ~20,000 items it is over 20% of their size).
+ * bytes per item of one run, twice, and a copy of its boxes and indices:
+ * 240 KiB for B = 16, 0.7% of a 1M-item tree; for trees under ~30,000
+ * items it is over 20% of their size).
  * Exact: the items' boxes are copied, never rounded (keys only decide the
  * order); inner boxes are floats rounded outward, so each contains the
  * exact boxes below it.
@@ -332,17 +333,20 @@ static float key_value(uint32_t u)
 /* Read the keys of items g..g+cnt of the sorted order and the centres of
  * their boxes. The boxes are read at random: prefetch `ahead` items on so
  * their cache misses overlap. */
-static void gather_run(cut_t r, const gk_box_t *boxes, const uint64_t *keys,
-                       size_t n, size_t g, size_t cnt, size_t ahead)
+static void gather_run(cut_t r, gk_box_t *lbox, uint32_t *gid,
+                       const gk_box_t *boxes, const uint64_t *keys, size_t n,
+                       size_t g, size_t cnt, size_t ahead)
 {
     for (size_t i = 0; i < cnt; i++) {
         if (g + i + ahead < n)
             __builtin_prefetch(&boxes[(uint32_t)keys[g + i + ahead]]);
         uint32_t k = (uint32_t)keys[g + i];
         gk_box_t b = boxes[k];
+        lbox[i] = b;
+        gid[i] = k;
         r.xy[i] = (uint64_t)order_key(centre(b.ymin, b.ymax)) << 32 |
                   order_key(centre(b.xmin, b.xmax));
-        r.idx[i] = k;
+        r.idx[i] = (uint32_t)i;
     }
 }
 
@@ -478,8 +482,9 @@ static void recut(cut_t e, cut_t tmp, size_t cnt, uint32_t B)
 }
 
 /* Write leaf j from the m items of the run starting at r[first]. */
-static void write_leaf(gk_pack_t *p, cut_t r, const gk_box_t *boxes,
-                       const int64_t *ids, size_t j, size_t first, size_t m)
+static void write_leaf(gk_pack_t *p, cut_t r, const gk_box_t *lbox,
+                       const uint32_t *gid, const int64_t *ids, size_t j,
+                       size_t first, size_t m)
 {
     uint32_t B = p->B;
     double *node = leaf_w(p, j);
@@ -487,8 +492,9 @@ static void write_leaf(gk_pack_t *p, cut_t r, const gk_box_t *boxes,
     gk_box_t bb = gk_box_empty();
     for (uint32_t s = 0; s < B; s++) {
         if (s < m) {
-            uint32_t i = r.idx[first + s];
-            gk_box_t b = boxes[i];
+            uint32_t pos = r.idx[first + s];
+            uint32_t i = gid[pos];
+            gk_box_t b = lbox[pos];
             set_slot(node, B, s, b);
             int64_t id = ids ? ids[i] : (int64_t)i;
             if (p->idw == 4)
@@ -565,37 +571,45 @@ gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
     if (sorted != r2)
         memmove(r2, sorted, n * sizeof *r2);
 
-    /* One level-1 node's worth of items (B^2) at a time: read its keys and
-     * gather its boxes' centres, re-cut it into leaves (Hilbert order
-     * only), then write its leaves. The keys of a run are all read before
+    /* One level-2 node's worth of items (B^3, or B^2 when B^3 > 4096) at
+     * a time: read its keys and gather its boxes, re-cut it into leaves
+     * (Hilbert order only), then write its leaves. The keys of a run are all read before
      * any of its leaves is written, so the invariant above still holds. */
     size_t run = (size_t)B * B * B <= 4096 ? (size_t)B * B * B : (size_t)B * B;
     run = run < n ? run : n;
-    /* scratch: the run and a copy (at most 4096 items, 96 KiB) */
+    /* scratch: the run's keys and positions, a copy of them, and its
+     * boxes and indices in sorted order (so that writing the leaves reads
+     * them from here, not at random again): at most 4096 items, 240 KiB */
     cut_t rc = {malloc(run * sizeof *rc.xy), malloc(run * sizeof *rc.idx)};
     cut_t tmp = {malloc(run * sizeof *tmp.xy), malloc(run * sizeof *tmp.idx)};
-    if (!rc.xy || !rc.idx || !tmp.xy || !tmp.idx) {
+    gk_box_t *lbox = malloc(run * sizeof *lbox);
+    uint32_t *gid = malloc(run * sizeof *gid);
+    if (!rc.xy || !rc.idx || !tmp.xy || !tmp.idx || !lbox || !gid) {
         free(rc.xy);
         free(rc.idx);
         free(tmp.xy);
         free(tmp.idx);
+        free(lbox);
+        free(gid);
         gk_index_release(p->data, p->alloc_len);
         free(p);
         return gk_error_nomem(ctx, "R-tree build scratch");
     }
     for (size_t g = 0; g < n; g += run) {
         size_t cnt = n - g < run ? n - g : run;
-        gather_run(rc, boxes, r2, n, g, cnt, 2 * (size_t)B);
+        gather_run(rc, lbox, gid, boxes, r2, n, g, cnt, 2 * (size_t)B);
         if (method != GK_RTREE_STR)
             recut(rc, tmp, cnt, B);
         for (size_t j = g / B; j * B < g + cnt; j++)
-            write_leaf(p, rc, boxes, ids, j, j * B - g,
+            write_leaf(p, rc, lbox, gid, ids, j, j * B - g,
                        (g + cnt) - j * B < B ? (g + cnt) - j * B : B);
     }
     free(rc.xy);
     free(rc.idx);
     free(tmp.xy);
     free(tmp.idx);
+    free(lbox);
+    free(gid);
     if (p->nlevels > 1) {
         /* padding of the last level-1 node */
         for (size_t c = p->count[0]; c < p->count[1] * B; c++)
