@@ -26,8 +26,8 @@
  * 3.18 leaves instead of 3.57 (uniform) and 3.28 instead of 3.72
  * (clustered); mean leaf perimeter -9%. The medians come from quickselect
  * (two pivots from a 63-key sample for 1024 items and more, then
- * median-of-3 rounds) on 32-bit order keys of the float centres: O(run)
- * per halving, 8 halvings for B = 16. Deterministic: no randomness, and
+ * median-of-3 rounds) on the centres' cells of the Hilbert keys' 16-bit
+ * grid: O(run) per halving, 8 halvings for B = 16. Deterministic: no randomness, and
  * ties only change which of two equal keys goes left.
  *
  * Memory: the two sort buffers (16 bytes per item) live in the tail of the
@@ -36,9 +36,9 @@
  * keys of leaf j+1 start (S(j+1)B <= SL - 8n + 8(j+1)B, true since
  * (S-8)(j+1)B <= (S-8)L <= SL - 8n); a run's keys are all read before
  * any of its leaves is written, so this holds run by run too. The peak
- * memory of a build is the finished tree plus the re-cut's scratch (12
+ * memory of a build is the finished tree plus the re-cut's scratch (8
  * bytes per item of one run, twice, and a copy of its boxes and indices:
- * 240 KiB for B = 16, 0.7% of a 1M-item tree; for trees under ~30,000
+ * 208 KiB for B = 16, 0.6% of a 1M-item tree; for trees under ~30,000
  * items it is over 20% of their size).
  * Exact: the items' boxes are copied, never rounded (keys only decide the
  * order); inner boxes are floats rounded outward, so each contains the
@@ -300,43 +300,28 @@ static uint64_t *sort_str(const gk_box_t *boxes, size_t n, gk_box_t ext,
     return x;
 }
 
-/* The items of a run being re-cut: their box centres as two keys each (x
- * in the low, y in the high half of xy[i]; floats mapped to integers of
- * the same order: the cut only needs an order, and rounding to float
- * keeps it, ties aside) and their indices. Partitioning moves the keys
- * with the indices, in registers, so no load waits on another; two arrays
- * rather than an array of pairs so that every load reads exactly what one
- * store wrote (a wider load over two narrower stores stalls). */
-typedef struct cut {
-    uint64_t *xy;
-    uint32_t *idx;
-} cut_t;
+/* An item of a run being re-cut, packed in one uint64: its centre on the
+ * 2^16 x 2^16 grid of the Hilbert keys (y in bits 48-63, x in 32-47; the
+ * cut only needs an order, and 1.5 m cells over 100 km are far finer than
+ * any leaf) and its position in the run (bits 0-31). One word per item:
+ * a partition moves 8 bytes, and every load reads what one store wrote. */
+#define CUT_X 32
+#define CUT_Y 48
 
-/* A float's bits as an unsigned key ordered like the floats. */
-static uint32_t order_key(double v)
+static uint32_t cut_key(uint64_t e, unsigned sh)
 {
-    float f = (float)v;
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u & 0x80000000u ? ~u : u | 0x80000000u;
+    return (uint32_t)(e >> sh) & 0xFFFFu;
 }
 
-/* The float whose order_key is u. */
-static float key_value(uint32_t u)
-{
-    u = u & 0x80000000u ? u & 0x7FFFFFFFu : ~u;
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
-/* Read the keys of items g..g+cnt of the sorted order and the centres of
- * their boxes. The boxes are read at random: prefetch `ahead` items on so
- * their cache misses overlap. */
-static void gather_run(cut_t r, gk_box_t *lbox, uint32_t *gid,
+/* Read the keys of items g..g+cnt of the sorted order, copy their boxes
+ * and indices to lbox and gid, and make their cut entries. The boxes are
+ * read at random: prefetch `ahead` items on so their misses overlap. */
+static void gather_run(uint64_t *e, gk_box_t *lbox, uint32_t *gid,
                        const gk_box_t *boxes, const uint64_t *keys, size_t n,
-                       size_t g, size_t cnt, size_t ahead)
+                       size_t g, size_t cnt, size_t ahead, gk_box_t ext)
 {
+    double ix = inverse_half_width(ext.xmin, ext.xmax);
+    double iy = inverse_half_width(ext.ymin, ext.ymax);
     for (size_t i = 0; i < cnt; i++) {
         if (g + i + ahead < n)
             __builtin_prefetch(&boxes[(uint32_t)keys[g + i + ahead]]);
@@ -344,36 +329,31 @@ static void gather_run(cut_t r, gk_box_t *lbox, uint32_t *gid,
         gk_box_t b = boxes[k];
         lbox[i] = b;
         gid[i] = k;
-        r.xy[i] = (uint64_t)order_key(centre(b.ymin, b.ymax)) << 32 |
-                  order_key(centre(b.xmin, b.xmax));
-        r.idx[i] = (uint32_t)i;
+        uint64_t qx = quantise(centre(b.xmin, b.xmax), ext.xmin, ix, 65535.0);
+        uint64_t qy = quantise(centre(b.ymin, b.ymax), ext.ymin, iy, 65535.0);
+        e[i] = qy << CUT_Y | qx << CUT_X | (uint64_t)i;
     }
 }
 
-/* Move the items of e[0..n) whose key (xy >> sh, 32 bits) is below piv
- * (or, with le, not above it) to the front; returns how many moved. Out of
- * place, through tmp: each item is written both at the next front slot
- * and the next back slot, and only the counts depend on the test, so no
- * load waits on a store (in place, each step would reload the slot the
- * step before wrote: ~4x slower). */
-static inline size_t part_front(cut_t e, cut_t tmp, size_t n, unsigned sh,
-                         uint32_t piv, bool le)
+/* Move the entries of e[0..n) whose key on axis sh is below piv (or, with
+ * le, not above it) to the front; returns how many moved. Out of place,
+ * through tmp: each entry is written both at the next front slot and the
+ * next back slot, and only the counts depend on the test, so no load
+ * waits on a store (in place, each step would reload the slot the step
+ * before wrote: ~4x slower). */
+static inline size_t part_front(uint64_t *e, uint64_t *tmp, size_t n,
+                                unsigned sh, uint32_t piv, bool le)
 {
     size_t f = 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t t = e.xy[i];
-        uint32_t ti = e.idx[i];
-        uint32_t key = (uint32_t)(t >> sh);
+        uint64_t t = e[i];
+        uint32_t key = cut_key(t, sh);
         size_t in = le ? key <= piv : key < piv;
-        size_t back = n - 1 - i + f;
-        tmp.xy[f] = t;
-        tmp.idx[f] = ti;
-        tmp.xy[back] = t;
-        tmp.idx[back] = ti;
+        tmp[f] = t;
+        tmp[n - 1 - i + f] = t;
         f += in;
     }
-    memcpy(e.xy, tmp.xy, n * sizeof *e.xy);
-    memcpy(e.idx, tmp.idx, n * sizeof *e.idx);
+    memcpy(e, tmp, n * sizeof *e);
     return f;
 }
 
@@ -383,28 +363,23 @@ static uint32_t median3(uint32_t a, uint32_t b, uint32_t c)
     return c < lo ? lo : c > hi ? hi : c;
 }
 
-static cut_t cut_at(cut_t e, size_t i)
-{
-    cut_t r = {e.xy + i, e.idx + i};
-    return r;
-}
-
-/* Quickselect: reorder e[0..n) so that the k first have keys (xy >> sh)
+/* Quickselect: reorder e[0..n) so that the k first have keys on axis sh
  * no greater than the rest (k < n). The pivot is a key of the range, so a
  * partition always leaves it out of the front; when nothing is below it
- * the items equal to it are split off instead. Every round shrinks the
+ * the entries equal to it are split off instead. Every round shrinks the
  * range, so it ends; expected O(n). */
-static void select_k(cut_t e, cut_t tmp, size_t n, size_t k, unsigned sh)
+static void select_k(uint64_t *e, uint64_t *tmp, size_t n, size_t k,
+                     unsigned sh)
 {
     size_t lo = 0, hi = n;
     if (n >= 1024) {
         /* First narrow the range with two pivots taken from a sorted
          * sample of 63 keys on either side of rank k (Floyd and Rivest's
-         * idea): two passes leave about a sixth of the items around rank
-         * k, where plain median-of-3 rounds would take ~2.7 passes. */
+         * idea): two passes leave about a sixth of the entries around
+         * rank k, where plain median-of-3 rounds would take ~2.7 passes. */
         uint32_t smp[63];
         for (size_t i = 0; i < 63; i++) {
-            uint32_t v = (uint32_t)(e.xy[(2 * i + 1) * n / 126] >> sh);
+            uint32_t v = cut_key(e[(2 * i + 1) * n / 126], sh);
             size_t at = i;
             for (; at > 0 && smp[at - 1] > v; at--)
                 smp[at] = smp[at - 1];
@@ -417,7 +392,7 @@ static void select_k(cut_t e, cut_t tmp, size_t n, size_t k, unsigned sh)
         if (k < a) {
             hi = a;
         } else {
-            size_t b = a + part_front(cut_at(e, a), tmp, n - a, sh, phi, true);
+            size_t b = a + part_front(e + a, tmp, n - a, sh, phi, true);
             lo = a;
             if (k < b)
                 hi = b;
@@ -426,10 +401,10 @@ static void select_k(cut_t e, cut_t tmp, size_t n, size_t k, unsigned sh)
         }
     }
     while (hi - lo > 1) {
-        uint32_t piv = median3((uint32_t)(e.xy[lo] >> sh),
-                               (uint32_t)(e.xy[lo + (hi - lo) / 2] >> sh),
-                               (uint32_t)(e.xy[hi - 1] >> sh));
-        size_t a = lo + part_front(cut_at(e, lo), tmp, hi - lo, sh, piv, false);
+        uint32_t piv = median3(cut_key(e[lo], sh),
+                               cut_key(e[lo + (hi - lo) / 2], sh),
+                               cut_key(e[hi - 1], sh));
+        size_t a = lo + part_front(e + lo, tmp, hi - lo, sh, piv, false);
         if (k < a) {
             hi = a;
             continue;
@@ -438,7 +413,7 @@ static void select_k(cut_t e, cut_t tmp, size_t n, size_t k, unsigned sh)
             lo = a;
             continue;
         }
-        size_t eq = a + part_front(cut_at(e, a), tmp, hi - a, sh, piv, true);
+        size_t eq = a + part_front(e + a, tmp, hi - a, sh, piv, true);
         if (k < eq)
             return;
         lo = eq;
@@ -451,8 +426,10 @@ static void select_k(cut_t e, cut_t tmp, size_t n, size_t k, unsigned sh)
  * halves hold whole leaves, and whole level-1 nodes while above one).
  * Hilbert runs are compact, but leaves cut every B items along the curve
  * are often long and thin; these are close to square, which is what a
- * nearest-neighbour search's circle overlaps least. */
-static void recut(cut_t e, cut_t tmp, size_t cnt, uint32_t B)
+ * nearest-neighbour search's circle overlaps least. wx, wy: the width
+ * and height of the extent (halved: grid units differ between axes). */
+static void recut(uint64_t *e, uint64_t *tmp, size_t cnt, uint32_t B,
+                  double wx, double wy)
 {
     size_t leaves = (cnt + B - 1) / B;
     if (leaves <= 1)
@@ -462,7 +439,7 @@ static void recut(cut_t e, cut_t tmp, size_t cnt, uint32_t B)
     uint32_t x0 = UINT32_MAX, x1 = 0, y0 = UINT32_MAX, y1 = 0;
     size_t step = cnt > 64 ? cnt / 64 : 1;
     for (size_t i = 0; i < cnt; i += step) {
-        uint32_t x = (uint32_t)e.xy[i], y = (uint32_t)(e.xy[i] >> 32);
+        uint32_t x = cut_key(e[i], CUT_X), y = cut_key(e[i], CUT_Y);
         x0 = x < x0 ? x : x0;
         x1 = x > x1 ? x : x1;
         y0 = y < y0 ? y : y0;
@@ -473,16 +450,14 @@ static void recut(cut_t e, cut_t tmp, size_t cnt, uint32_t B)
     size_t unit = leaves > B ? B : 1;
     size_t units = (leaves + unit - 1) / unit;
     size_t left = units / 2 * unit * B;
-    /* (in the keys' units: the order is the floats', not their spacing) */
-    float wx = key_value(x1) - key_value(x0);
-    float wy = key_value(y1) - key_value(y0);
-    select_k(e, tmp, cnt, left, wx >= wy ? 0 : 32);
-    recut(e, tmp, left, B);
-    recut(cut_at(e, left), tmp, cnt - left, B);
+    bool by_x = (double)(x1 - x0) * wx >= (double)(y1 - y0) * wy;
+    select_k(e, tmp, cnt, left, by_x ? CUT_X : CUT_Y);
+    recut(e, tmp, left, B, wx, wy);
+    recut(e + left, tmp, cnt - left, B, wx, wy);
 }
 
 /* Write leaf j from the m items of the run starting at r[first]. */
-static void write_leaf(gk_pack_t *p, cut_t r, const gk_box_t *lbox,
+static void write_leaf(gk_pack_t *p, const uint64_t *e, const gk_box_t *lbox,
                        const uint32_t *gid, const int64_t *ids, size_t j,
                        size_t first, size_t m)
 {
@@ -492,7 +467,7 @@ static void write_leaf(gk_pack_t *p, cut_t r, const gk_box_t *lbox,
     gk_box_t bb = gk_box_empty();
     for (uint32_t s = 0; s < B; s++) {
         if (s < m) {
-            uint32_t pos = r.idx[first + s];
+            uint32_t pos = (uint32_t)e[first + s];
             uint32_t i = gid[pos];
             gk_box_t b = lbox[pos];
             set_slot(node, B, s, b);
@@ -577,18 +552,16 @@ gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
      * any of its leaves is written, so the invariant above still holds. */
     size_t run = (size_t)B * B * B <= 4096 ? (size_t)B * B * B : (size_t)B * B;
     run = run < n ? run : n;
-    /* scratch: the run's keys and positions, a copy of them, and its
-     * boxes and indices in sorted order (so that writing the leaves reads
-     * them from here, not at random again): at most 4096 items, 240 KiB */
-    cut_t rc = {malloc(run * sizeof *rc.xy), malloc(run * sizeof *rc.idx)};
-    cut_t tmp = {malloc(run * sizeof *tmp.xy), malloc(run * sizeof *tmp.idx)};
+    /* scratch: the run's cut entries and a copy, and its boxes and
+     * indices in sorted order (so that writing the leaves reads them from
+     * here, not at random again): at most 4096 items, 208 KiB */
+    uint64_t *ce = malloc(run * sizeof *ce);
+    uint64_t *tmp = malloc(run * sizeof *tmp);
     gk_box_t *lbox = malloc(run * sizeof *lbox);
     uint32_t *gid = malloc(run * sizeof *gid);
-    if (!rc.xy || !rc.idx || !tmp.xy || !tmp.idx || !lbox || !gid) {
-        free(rc.xy);
-        free(rc.idx);
-        free(tmp.xy);
-        free(tmp.idx);
+    if (!ce || !tmp || !lbox || !gid) {
+        free(ce);
+        free(tmp);
         free(lbox);
         free(gid);
         gk_index_release(p->data, p->alloc_len);
@@ -597,17 +570,17 @@ gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
     }
     for (size_t g = 0; g < n; g += run) {
         size_t cnt = n - g < run ? n - g : run;
-        gather_run(rc, lbox, gid, boxes, r2, n, g, cnt, 2 * (size_t)B);
+        gather_run(ce, lbox, gid, boxes, r2, n, g, cnt, 2 * (size_t)B,
+                   extent);
         if (method != GK_RTREE_STR)
-            recut(rc, tmp, cnt, B);
+            recut(ce, tmp, cnt, B, extent.xmax * 0.5 - extent.xmin * 0.5,
+                  extent.ymax * 0.5 - extent.ymin * 0.5);
         for (size_t j = g / B; j * B < g + cnt; j++)
-            write_leaf(p, rc, lbox, gid, ids, j, j * B - g,
+            write_leaf(p, ce, lbox, gid, ids, j, j * B - g,
                        (g + cnt) - j * B < B ? (g + cnt) - j * B : B);
     }
-    free(rc.xy);
-    free(rc.idx);
-    free(tmp.xy);
-    free(tmp.idx);
+    free(ce);
+    free(tmp);
     free(lbox);
     free(gid);
     if (p->nlevels > 1) {
