@@ -27,8 +27,11 @@
  * (clustered); mean leaf perimeter -9%. The medians come from quickselect
  * (two pivots from a 63-key sample for 1024 items and more, then
  * median-of-3 rounds) on the centres' cells of the Hilbert keys' 16-bit
- * grid: O(run) per halving, 8 halvings for B = 16. Deterministic: no randomness, and
- * ties only change which of two equal keys goes left.
+ * grid: O(run) per halving, 8 halvings for B = 16. Deterministic: no
+ * randomness, and ties only change which of two equal keys goes left.
+ * Cost: +40 ms for 1M items (0.047 -> 0.087 s on a quiet machine), for
+ * 4-5% less kNN time on uniform data and 7% on clustered
+ * (bench/RESULTS.md, owner knn2).
  *
  * Memory: the two sort buffers (16 bytes per item) live in the tail of the
  * tree's own leaf region (S = 36 or 40 bytes per slot, L >= n slots); leaf
@@ -456,7 +459,7 @@ static void recut(uint64_t *e, uint64_t *tmp, size_t cnt, uint32_t B,
     recut(e + left, tmp, cnt - left, B, wx, wy);
 }
 
-/* Write leaf j from the m items of the run starting at r[first]. */
+/* Write leaf j from the m items of the run starting at e[first]. */
 static void write_leaf(gk_pack_t *p, const uint64_t *e, const gk_box_t *lbox,
                        const uint32_t *gid, const int64_t *ids, size_t j,
                        size_t first, size_t m)
@@ -548,8 +551,9 @@ gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
 
     /* One level-2 node's worth of items (B^3, or B^2 when B^3 > 4096) at
      * a time: read its keys and gather its boxes, re-cut it into leaves
-     * (Hilbert order only), then write its leaves. The keys of a run are all read before
-     * any of its leaves is written, so the invariant above still holds. */
+     * (Hilbert order only), then write its leaves. The keys of a run are
+     * all read before any of its leaves is written, so the invariant
+     * above still holds. */
     size_t run = (size_t)B * B * B <= 4096 ? (size_t)B * B * B : (size_t)B * B;
     run = run < n ? run : n;
     /* scratch: the run's cut entries and a copy, and its boxes and

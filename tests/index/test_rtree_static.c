@@ -494,7 +494,8 @@ static void test_leaf_shape(void)
     gen_boxes(b, n, DATA_POINTS, 1000.0, 0.0, 77);
     gk_rtree_t *t = NULL;
     gk_rtree_opts_t o = {16, GK_RTREE_HILBERT};
-    is_int(gk_rtree_build(NULL, b, NULL, n, &o, &t), GK_OK, "leaf shape: build");
+    is_int(gk_rtree_build(NULL, b, NULL, n, &o, &t), GK_OK,
+           "leaf shape: build");
     const gk_pack_t *p = t->parts[0];
     double per = 0.0;
     for (size_t j = 0; j < p->count[0]; j++) {
