@@ -526,7 +526,7 @@ gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
         free(tmp);
         free(lbox);
         free(gid);
-        gk_index_release(p->data, p->alloc_len);
+        gk_huge_free(p->data, p->alloc_len);
         free(p);
         return gk_error_nomem(ctx, "R-tree build scratch");
     }
