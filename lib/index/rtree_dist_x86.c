@@ -27,64 +27,100 @@
 #define GK_AVX2 __attribute__((target("avx2")))
 #define GK_AVX512 __attribute__((target("avx512f")))
 
+/* The query box broadcast to every lane. */
+typedef struct q512 {
+    __m512d x0, y0, x1, y1, b2, inf;
+} q512_t;
+typedef struct q256 {
+    __m256d x0, y0, x1, y1, b2, inf;
+} q256_t;
+
+static GK_AVX512 q512_t broadcast512(gk_box_t q, double b2)
+{
+    return (q512_t){_mm512_set1_pd(q.xmin), _mm512_set1_pd(q.ymin),
+                    _mm512_set1_pd(q.xmax), _mm512_set1_pd(q.ymax),
+                    _mm512_set1_pd(b2),     _mm512_set1_pd(INFINITY)};
+}
+
+static GK_AVX2 q256_t broadcast256(gk_box_t q, double b2)
+{
+    return (q256_t){_mm256_set1_pd(q.xmin), _mm256_set1_pd(q.ymin),
+                    _mm256_set1_pd(q.xmax), _mm256_set1_pd(q.ymax),
+                    _mm256_set1_pd(b2),     _mm256_set1_pd(INFINITY)};
+}
+
+/* One step of 8 slots (xmin a, ymin b, xmax c, ymax d): store the squared
+ * gaps of the live slots to out, return the bits of those within b2. */
+static inline GK_AVX512 uint64_t step512(const q512_t *q, __mmask8 live,
+                                         __m512d a, __m512d b, __m512d c,
+                                         __m512d d, double *out)
+{
+    const __m512d zero = _mm512_setzero_pd();
+    __m512d dx = _mm512_max_pd(
+        _mm512_max_pd(_mm512_sub_pd(a, q->x1), _mm512_sub_pd(q->x0, c)), zero);
+    __m512d dy = _mm512_max_pd(
+        _mm512_max_pd(_mm512_sub_pd(b, q->y1), _mm512_sub_pd(q->y0, d)), zero);
+    __m512d d2 = _mm512_add_pd(_mm512_mul_pd(dx, dx), _mm512_mul_pd(dy, dy));
+    _mm512_mask_storeu_pd(out, live, d2);
+    __mmask8 ok = _mm512_mask_cmp_pd_mask(live, d2, q->b2, _CMP_LE_OQ);
+    return _mm512_mask_cmp_pd_mask(ok, d2, q->inf, _CMP_LT_OQ);
+}
+
+/* The same for 4 slots. */
+static inline GK_AVX2 uint64_t step256(const q256_t *q, __m256d a, __m256d b,
+                                       __m256d c, __m256d d, double *out)
+{
+    const __m256d zero = _mm256_setzero_pd();
+    __m256d dx = _mm256_max_pd(
+        _mm256_max_pd(_mm256_sub_pd(a, q->x1), _mm256_sub_pd(q->x0, c)), zero);
+    __m256d dy = _mm256_max_pd(
+        _mm256_max_pd(_mm256_sub_pd(b, q->y1), _mm256_sub_pd(q->y0, d)), zero);
+    __m256d d2 = _mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy));
+    _mm256_storeu_pd(out, d2);
+    __m256d ok = _mm256_and_pd(_mm256_cmp_pd(d2, q->b2, _CMP_LE_OQ),
+                               _mm256_cmp_pd(d2, q->inf, _CMP_LT_OQ));
+    return (uint64_t)(unsigned)_mm256_movemask_pd(ok);
+}
+
+static inline uint64_t first_slots(uint64_t mask, size_t m)
+{
+    return m < 64 ? mask & ((UINT64_C(1) << m) - 1) : mask;
+}
+
+/* Leaves hold doubles. B is a multiple of 4: under AVX-512 the last step
+ * may hold 4 slots. */
 static GK_AVX512 uint64_t mask2_avx512(const double *nd, uint32_t B,
                                        gk_box_t q, double b2, size_t m,
                                        double *out)
 {
-    const __m512d x1 = _mm512_set1_pd(q.xmax), y1 = _mm512_set1_pd(q.ymax);
-    const __m512d x0 = _mm512_set1_pd(q.xmin), y0 = _mm512_set1_pd(q.ymin);
-    const __m512d zero = _mm512_setzero_pd(), bv = _mm512_set1_pd(b2);
-    const __m512d inf = _mm512_set1_pd(INFINITY);
+    const q512_t qv = broadcast512(q, b2);
     uint64_t mask = 0;
     for (uint32_t i = 0; i < B; i += 8) {
-        /* B is a multiple of 4: the last step may hold 4 slots */
         __mmask8 live = B - i >= 8 ? (__mmask8)0xff : (__mmask8)0x0f;
-        __m512d a = _mm512_maskz_loadu_pd(live, nd + i);
-        __m512d b = _mm512_maskz_loadu_pd(live, nd + B + i);
-        __m512d c = _mm512_maskz_loadu_pd(live, nd + 2 * B + i);
-        __m512d d = _mm512_maskz_loadu_pd(live, nd + 3 * B + i);
-        __m512d dx = _mm512_max_pd(
-            _mm512_max_pd(_mm512_sub_pd(a, x1), _mm512_sub_pd(x0, c)), zero);
-        __m512d dy = _mm512_max_pd(
-            _mm512_max_pd(_mm512_sub_pd(b, y1), _mm512_sub_pd(y0, d)), zero);
-        __m512d d2 =
-            _mm512_add_pd(_mm512_mul_pd(dx, dx), _mm512_mul_pd(dy, dy));
-        _mm512_mask_storeu_pd(out + i, live, d2);
-        __mmask8 ok = _mm512_mask_cmp_pd_mask(live, d2, bv, _CMP_LE_OQ);
-        ok = _mm512_mask_cmp_pd_mask(ok, d2, inf, _CMP_LT_OQ);
-        mask |= (uint64_t)ok << i;
+        mask |= step512(&qv, live, _mm512_maskz_loadu_pd(live, nd + i),
+                        _mm512_maskz_loadu_pd(live, nd + B + i),
+                        _mm512_maskz_loadu_pd(live, nd + 2 * B + i),
+                        _mm512_maskz_loadu_pd(live, nd + 3 * B + i), out + i)
+                << i;
     }
-    return m < 64 ? mask & ((UINT64_C(1) << m) - 1) : mask;
+    return first_slots(mask, m);
 }
 
 static GK_AVX2 uint64_t mask2_avx2(const double *nd, uint32_t B, gk_box_t q,
                                    double b2, size_t m, double *out)
 {
-    const __m256d x1 = _mm256_set1_pd(q.xmax), y1 = _mm256_set1_pd(q.ymax);
-    const __m256d x0 = _mm256_set1_pd(q.xmin), y0 = _mm256_set1_pd(q.ymin);
-    const __m256d zero = _mm256_setzero_pd(), bv = _mm256_set1_pd(b2);
-    const __m256d inf = _mm256_set1_pd(INFINITY);
+    const q256_t qv = broadcast256(q, b2);
     uint64_t mask = 0;
-    for (uint32_t i = 0; i < B; i += 4) {
-        __m256d dx = _mm256_max_pd(
-            _mm256_max_pd(_mm256_sub_pd(_mm256_loadu_pd(nd + i), x1),
-                          _mm256_sub_pd(x0, _mm256_loadu_pd(nd + 2 * B + i))),
-            zero);
-        __m256d dy = _mm256_max_pd(
-            _mm256_max_pd(_mm256_sub_pd(_mm256_loadu_pd(nd + B + i), y1),
-                          _mm256_sub_pd(y0, _mm256_loadu_pd(nd + 3 * B + i))),
-            zero);
-        __m256d d2 =
-            _mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy));
-        _mm256_storeu_pd(out + i, d2);
-        __m256d ok = _mm256_and_pd(_mm256_cmp_pd(d2, bv, _CMP_LE_OQ),
-                                   _mm256_cmp_pd(d2, inf, _CMP_LT_OQ));
-        mask |= (uint64_t)(unsigned)_mm256_movemask_pd(ok) << i;
-    }
-    return m < 64 ? mask & ((UINT64_C(1) << m) - 1) : mask;
+    for (uint32_t i = 0; i < B; i += 4)
+        mask |= step256(&qv, _mm256_loadu_pd(nd + i),
+                        _mm256_loadu_pd(nd + B + i),
+                        _mm256_loadu_pd(nd + 2 * B + i),
+                        _mm256_loadu_pd(nd + 3 * B + i), out + i)
+                << i;
+    return first_slots(mask, m);
 }
 
-/* The inner-node versions: load floats, widen, then the same body. A
+/* Inner nodes hold floats: load, widen (exact), then the same step. A
  * step of 4 slots (B % 8 = 4) loads 4 floats and zeros the rest. */
 static GK_AVX512 __m512d load8f(const float *p, bool full)
 {
@@ -98,57 +134,31 @@ static GK_AVX512 uint64_t imask2_avx512(const float *nd, uint32_t B,
                                         gk_box_t q, double b2, size_t m,
                                         double *out)
 {
-    const __m512d x1 = _mm512_set1_pd(q.xmax), y1 = _mm512_set1_pd(q.ymax);
-    const __m512d x0 = _mm512_set1_pd(q.xmin), y0 = _mm512_set1_pd(q.ymin);
-    const __m512d zero = _mm512_setzero_pd(), bv = _mm512_set1_pd(b2);
-    const __m512d inf = _mm512_set1_pd(INFINITY);
+    const q512_t qv = broadcast512(q, b2);
     uint64_t mask = 0;
     for (uint32_t i = 0; i < B; i += 8) {
         bool full = B - i >= 8;
         __mmask8 live = full ? (__mmask8)0xff : (__mmask8)0x0f;
-        __m512d a = load8f(nd + i, full);
-        __m512d b = load8f(nd + B + i, full);
-        __m512d c = load8f(nd + 2 * B + i, full);
-        __m512d d = load8f(nd + 3 * B + i, full);
-        __m512d dx = _mm512_max_pd(
-            _mm512_max_pd(_mm512_sub_pd(a, x1), _mm512_sub_pd(x0, c)), zero);
-        __m512d dy = _mm512_max_pd(
-            _mm512_max_pd(_mm512_sub_pd(b, y1), _mm512_sub_pd(y0, d)), zero);
-        __m512d d2 =
-            _mm512_add_pd(_mm512_mul_pd(dx, dx), _mm512_mul_pd(dy, dy));
-        _mm512_mask_storeu_pd(out + i, live, d2);
-        __mmask8 ok = _mm512_mask_cmp_pd_mask(live, d2, bv, _CMP_LE_OQ);
-        ok = _mm512_mask_cmp_pd_mask(ok, d2, inf, _CMP_LT_OQ);
-        mask |= (uint64_t)ok << i;
+        mask |= step512(&qv, live, load8f(nd + i, full),
+                        load8f(nd + B + i, full), load8f(nd + 2 * B + i, full),
+                        load8f(nd + 3 * B + i, full), out + i)
+                << i;
     }
-    return m < 64 ? mask & ((UINT64_C(1) << m) - 1) : mask;
+    return first_slots(mask, m);
 }
 
 static GK_AVX2 uint64_t imask2_avx2(const float *nd, uint32_t B, gk_box_t q,
                                     double b2, size_t m, double *out)
 {
-    const __m256d x1 = _mm256_set1_pd(q.xmax), y1 = _mm256_set1_pd(q.ymax);
-    const __m256d x0 = _mm256_set1_pd(q.xmin), y0 = _mm256_set1_pd(q.ymin);
-    const __m256d zero = _mm256_setzero_pd(), bv = _mm256_set1_pd(b2);
-    const __m256d inf = _mm256_set1_pd(INFINITY);
+    const q256_t qv = broadcast256(q, b2);
     uint64_t mask = 0;
-    for (uint32_t i = 0; i < B; i += 4) {
-        __m256d a = _mm256_cvtps_pd(_mm_loadu_ps(nd + i));
-        __m256d b = _mm256_cvtps_pd(_mm_loadu_ps(nd + B + i));
-        __m256d c = _mm256_cvtps_pd(_mm_loadu_ps(nd + 2 * B + i));
-        __m256d d = _mm256_cvtps_pd(_mm_loadu_ps(nd + 3 * B + i));
-        __m256d dx = _mm256_max_pd(
-            _mm256_max_pd(_mm256_sub_pd(a, x1), _mm256_sub_pd(x0, c)), zero);
-        __m256d dy = _mm256_max_pd(
-            _mm256_max_pd(_mm256_sub_pd(b, y1), _mm256_sub_pd(y0, d)), zero);
-        __m256d d2 =
-            _mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy));
-        _mm256_storeu_pd(out + i, d2);
-        __m256d ok = _mm256_and_pd(_mm256_cmp_pd(d2, bv, _CMP_LE_OQ),
-                                   _mm256_cmp_pd(d2, inf, _CMP_LT_OQ));
-        mask |= (uint64_t)(unsigned)_mm256_movemask_pd(ok) << i;
-    }
-    return m < 64 ? mask & ((UINT64_C(1) << m) - 1) : mask;
+    for (uint32_t i = 0; i < B; i += 4)
+        mask |= step256(&qv, _mm256_cvtps_pd(_mm_loadu_ps(nd + i)),
+                        _mm256_cvtps_pd(_mm_loadu_ps(nd + B + i)),
+                        _mm256_cvtps_pd(_mm_loadu_ps(nd + 2 * B + i)),
+                        _mm256_cvtps_pd(_mm_loadu_ps(nd + 3 * B + i)), out + i)
+                << i;
+    return first_slots(mask, m);
 }
 
 gk_inner_mask2_fn gk_inner_mask2_x86(int level)
