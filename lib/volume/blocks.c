@@ -216,3 +216,25 @@ gk_status_t gk_dem_window(gk_dem_reader_t *r, int64_t x0, int64_t y0,
         }
     return GK_OK;
 }
+
+gk_status_t gk_volume_worker_init(gk_volume_worker_t *w, gk_context_t *ctx,
+                                  unsigned index, const gk_dem_t *dem,
+                                  const gk_design_t *design,
+                                  const gk_centerline_t *cl)
+{
+    if (gk_context_new(&w->ctx) != GK_OK)
+        return gk_error_nomem(ctx, "a worker context");
+    gk_status_t st = gk_dem_reader_init(&w->rd, w->ctx, dem, index > 0);
+    if (st == GK_OK)
+        st = gk_design_eval_init(&w->de, w->ctx, design, dem, cl, index > 0);
+    if (st != GK_OK)
+        gk_error(ctx, st, "%s", gk_errmsg(w->ctx));
+    return st;
+}
+
+void gk_volume_worker_fini(gk_volume_worker_t *w)
+{
+    gk_design_eval_fini(&w->de);
+    gk_dem_reader_fini(&w->rd);
+    gk_context_free(w->ctx);
+}

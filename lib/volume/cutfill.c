@@ -161,14 +161,11 @@ typedef struct cell_shared {
     gk_kern_f32_fn kern; /* AVX-512, AVX2 or portable: same bits */
     bool whole;         /* fast kernel, level design: merge full rows */
     gk_sums_t *sums;    /* per unit: cut, fill, covered area, cells */
-    double *nodata;     /* per unit: covered area without data */
 } cell_shared_t;
 
 typedef struct cell_thread {
-    gk_context_t *ctx;
-    gk_dem_reader_t rd;
-    gk_design_eval_t de;
-    double *zd, *dd;
+    gk_volume_worker_t w;
+    double *zd, *dd; /* one block row of heights and design, general path */
 } cell_thread_t;
 
 static gk_status_t cell_block(size_t ui, const void *raw, void *tp, void *sp)
@@ -184,7 +181,6 @@ static gk_status_t cell_block(size_t ui, const void *raw, void *tp, void *sp)
     bool fast = s->linear && dem->type == GDT_Float32;
     float ndf = (float)dem->info.nodata;
     gk_sums_t acc = {0};
-    double nodata = 0;
     const gk_item_t *items = s->plan->items;
     int64_t x1 = x0 + bw;
     for (size_t k = gk_unit_next(s->plan, u, u->k0, x0, x1); k < u->k1;
@@ -225,7 +221,7 @@ static gk_status_t cell_block(size_t ui, const void *raw, void *tp, void *sp)
             for (size_t i = 0; i < n; i++) {
                 if (s->linear) {
                     t->dd[i] = s->la + s->lb * (uc + (double)i) + s->lc * vc;
-                } else if ((st = gk_design_at(&t->de, uc + (double)i, vc,
+                } else if ((st = gk_design_at(&t->w.de, uc + (double)i, vc,
                                               &t->dd[i])) != GK_OK) {
                     return st;
                 }
@@ -236,10 +232,8 @@ static gk_status_t cell_block(size_t ui, const void *raw, void *tp, void *sp)
         acc.fill += r[1] * w;
         acc.area += r[2] * w;
         acc.ncells += (double)n;
-        nodata += ((double)n - r[2]) * w;
     }
     s->sums[ui] = acc;
-    s->nodata[ui] = nodata;
     return GK_OK;
 }
 
@@ -248,8 +242,8 @@ static gk_status_t cell_unit(size_t ui, void *tp, void *sp)
     cell_thread_t *t = tp;
     cell_shared_t *s = sp;
     const gk_unit_t *u = &s->units->units[ui];
-    gk_status_t st = gk_dem_read_raw(&t->rd, u->bx, u->by);
-    return st == GK_OK ? cell_block(ui, t->rd.raw, tp, sp) : st;
+    gk_status_t st = gk_dem_read_raw(&t->w.rd, u->bx, u->by);
+    return st == GK_OK ? cell_block(ui, t->w.rd.raw, tp, sp) : st;
 }
 
 gk_status_t gk_volume_cell(gk_context_t *ctx, const gk_dem_t *dem,
@@ -279,66 +273,48 @@ gk_status_t gk_volume_cell(gk_context_t *ctx, const gk_dem_t *dem,
     if (!sh.kern)
         sh.kern = gk_kern_f32_portable;
     sh.sums = gk_calloc_array(units.nunits, sizeof *sh.sums);
-    sh.nodata = gk_calloc_array(units.nunits, sizeof *sh.nodata);
     cell_thread_t *th = gk_calloc_array(nt, sizeof *th);
     void **tp = gk_calloc_array(nt, sizeof *tp);
     gk_context_t **tc = gk_calloc_array(nt, sizeof *tc);
-    if (!sh.sums || !sh.nodata || !th || !tp || !tc) {
+    if (!sh.sums || !th || !tp || !tc) {
         st = gk_error_nomem(ctx, "per-block sums");
         goto out;
     }
     size_t bw = dem->info.block_width;
     for (unsigned t = 0; t < nt && st == GK_OK; t++) {
-        if (gk_context_new(&th[t].ctx) != GK_OK) {
-            st = gk_error_nomem(ctx, "a worker context");
-            break;
-        }
         tp[t] = &th[t];
-        tc[t] = th[t].ctx;
+        st = gk_volume_worker_init(&th[t].w, ctx, t, dem, &o->design, cl);
+        tc[t] = th[t].w.ctx;
         th[t].zd = gk_calloc_array(bw, sizeof(double));
         th[t].dd = gk_calloc_array(bw, sizeof(double));
-        if (!th[t].zd || !th[t].dd) {
+        if (st == GK_OK && (!th[t].zd || !th[t].dd))
             st = gk_error_nomem(ctx, "worker buffers");
-            break;
-        }
-        st = gk_dem_reader_init(&th[t].rd, th[t].ctx, dem, t > 0);
-        if (st == GK_OK)
-            st = gk_design_eval_init(&th[t].de, th[t].ctx, &o->design, dem,
-                                     cl, t > 0);
-        if (st != GK_OK)
-            gk_error(ctx, st, "%s", gk_errmsg(th[t].ctx));
     }
     if (st == GK_OK)
         st = gk_units_run(ctx, units.nunits, nt, tp, tc, cell_unit, &sh,
                           0.0, gk_volume_pass_share(o));
     if (st == GK_OK) {
         gk_sums_t tot = {0};
-        double nod = 0;
         for (size_t u = 0; u < units.nunits; u++) {
             tot.cut += sh.sums[u].cut;
             tot.fill += sh.sums[u].fill;
             tot.area += sh.sums[u].area;
             tot.ncells += sh.sums[u].ncells;
-            nod += sh.nodata[u];
         }
         /* out->area = covered; the caller derives the uncovered part from
          * the region's area (which also counts what lies off the DEM). */
         *out = tot;
-        (void)nod;
     }
 out:
     for (unsigned t = 0; th && t < nt; t++) {
-        gk_design_eval_fini(&th[t].de);
-        gk_dem_reader_fini(&th[t].rd);
+        gk_volume_worker_fini(&th[t].w);
         free(th[t].zd);
         free(th[t].dd);
-        gk_context_free(th[t].ctx);
     }
     free(th);
     free(tp);
     free(tc);
     free(sh.sums);
-    free(sh.nodata);
     gk_units_free(&units);
     gk_plan_free(&plan);
     return st;

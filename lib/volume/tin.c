@@ -259,9 +259,7 @@ typedef struct tin_shared {
 } tin_shared_t;
 
 typedef struct tin_thread {
-    gk_context_t *ctx;
-    gk_dem_reader_t rd;
-    gk_design_eval_t de;
+    gk_volume_worker_t w;
     double *win;   /* (bw + 1) x (bh + 1) heights minus design */
 } tin_thread_t;
 
@@ -275,7 +273,7 @@ static gk_status_t tin_unit(size_t ui, void *tp, void *sp)
     int64_t bh = (int64_t)dem->info.block_height;
     int64_t x0 = (int64_t)u->bx * bw, y0 = (int64_t)u->by * bh;
     int64_t ww = bw + 1;
-    gk_status_t st = gk_dem_window(&t->rd, x0, y0, ww, bh + 1, t->win);
+    gk_status_t st = gk_dem_window(&t->w.rd, x0, y0, ww, bh + 1, t->win);
     if (st != GK_OK)
         return st;
     /* subtract the design at the centres the unit uses */
@@ -297,7 +295,7 @@ static gk_status_t tin_unit(size_t ui, void *tp, void *sp)
             if (s->linear) {
                 d = s->la + s->lb * ((double)c + 0.5) +
                     s->lc * ((double)r + 0.5);
-            } else if ((st = gk_design_at(&t->de, (double)c + 0.5,
+            } else if ((st = gk_design_at(&t->w.de, (double)c + 0.5,
                                           (double)r + 0.5, &d)) != GK_OK) {
                 return st;
             }
@@ -362,23 +360,12 @@ gk_status_t gk_volume_tin(gk_context_t *ctx, const gk_dem_t *dem,
     }
     size_t wsz = (dem->info.block_width + 1) * (dem->info.block_height + 1);
     for (unsigned t = 0; t < nt && st == GK_OK; t++) {
-        if (gk_context_new(&th[t].ctx) != GK_OK) {
-            st = gk_error_nomem(ctx, "a worker context");
-            break;
-        }
         tp[t] = &th[t];
-        tc[t] = th[t].ctx;
+        st = gk_volume_worker_init(&th[t].w, ctx, t, dem, &o->design, cl);
+        tc[t] = th[t].w.ctx;
         th[t].win = gk_calloc_array(wsz, sizeof(double));
-        if (!th[t].win) {
+        if (st == GK_OK && !th[t].win)
             st = gk_error_nomem(ctx, "a TIN window");
-            break;
-        }
-        st = gk_dem_reader_init(&th[t].rd, th[t].ctx, dem, t > 0);
-        if (st == GK_OK)
-            st = gk_design_eval_init(&th[t].de, th[t].ctx, &o->design, dem,
-                                     cl, t > 0);
-        if (st != GK_OK)
-            gk_error(ctx, st, "%s", gk_errmsg(th[t].ctx));
     }
     if (st == GK_OK)
         st = gk_units_run(ctx, units.nunits, nt, tp, tc, tin_unit, &sh,
@@ -395,10 +382,8 @@ gk_status_t gk_volume_tin(gk_context_t *ctx, const gk_dem_t *dem,
     }
 out:
     for (unsigned t = 0; th && t < nt; t++) {
-        gk_design_eval_fini(&th[t].de);
-        gk_dem_reader_fini(&th[t].rd);
+        gk_volume_worker_fini(&th[t].w);
         free(th[t].win);
-        gk_context_free(th[t].ctx);
     }
     free(th);
     free(tp);

@@ -273,6 +273,20 @@ static inline double gk_volume_pass_share(const gk_volume_opts_t *o)
 {
     return o->diff_raster_path ? 0.5 : 1.0;
 }
+/* What each worker thread of a volume pass owns: a context of its own
+ * (errors), a DEM reader and a design evaluator. Worker 0 shares the
+ * caller's GDAL handle, the others open their own. init copies a failure
+ * into ctx; fini is safe on a zeroed or partly set-up worker. */
+typedef struct gk_volume_worker {
+    gk_context_t *ctx;
+    gk_dem_reader_t rd;
+    gk_design_eval_t de;
+} gk_volume_worker_t;
+gk_status_t gk_volume_worker_init(gk_volume_worker_t *w, gk_context_t *ctx,
+                                  unsigned index, const gk_dem_t *dem,
+                                  const gk_design_t *design,
+                                  const gk_centerline_t *cl);
+void gk_volume_worker_fini(gk_volume_worker_t *w);
 gk_status_t gk_units_run(gk_context_t *ctx, size_t nunits, unsigned threads,
                          void **tstate, gk_context_t **tctx, gk_unit_fn fn,
                          void *shared, double p0, double p1);
