@@ -233,3 +233,26 @@ gk_status_t gk_corridors_prepare_at(gk_context_t *ctx, const gk_layer_t *l,
     return GK_OK;
 }
 
+bool gk_corridor_densify_ring(gk_geomcol_t *dst, const gk_geoms_t *g, int64_t r)
+{
+    if (!gk_geomcol_begin_ring(dst))
+        return false;
+    int64_t v0 = g->ring_off[r], v1 = g->ring_off[r + 1];
+    for (int64_t v = v0; v < v1; v++) {
+        const double *p = g->xy + 2 * v;
+        if (v > v0) {
+            const double *q = p - 2;
+            double dist = hypot(p[0] - q[0], p[1] - q[1]);
+            int steps = (int)ceil(dist / GK_CORRIDOR_DENSIFY_M);
+            for (int k = 1; k < steps; k++) {
+                double t = (double)k / steps;
+                if (!gk_geomcol_add_xy(dst, q[0] + t * (p[0] - q[0]),
+                                       q[1] + t * (p[1] - q[1])))
+                    return false;
+            }
+        }
+        if (!gk_geomcol_add_xy(dst, p[0], p[1]))
+            return false;
+    }
+    return true;
+}

@@ -20,7 +20,6 @@
 #include "io/io_internal.h"
 #include "road_internal.h"
 
-#define DENSIFY_M   GK_CORRIDOR_DENSIFY_M
 #define MITRE_LIMIT GK_CORRIDOR_MITRE_LIMIT
 
 /* Buffer road i in the plane; NULL with the error set on failure. */
@@ -48,31 +47,6 @@ static GEOSGeometry *buffer_road(gk_context_t *ctx, GEOSContextHandle_t h,
     return poly;
 }
 
-/* Insert points so that no edge of ring r is longer than DENSIFY_M. */
-static bool densify_into(gk_geomcol_t *dst, const gk_geoms_t *g, int64_t r)
-{
-    if (!gk_geomcol_begin_ring(dst))
-        return false;
-    int64_t v0 = g->ring_off[r], v1 = g->ring_off[r + 1];
-    for (int64_t v = v0; v < v1; v++) {
-        const double *p = g->xy + 2 * v;
-        if (v > v0) {
-            const double *q = p - 2;
-            double d = hypot(p[0] - q[0], p[1] - q[1]);
-            int steps = (int)ceil(d / DENSIFY_M);
-            for (int k = 1; k < steps; k++) {
-                double t = (double)k / steps;
-                if (!gk_geomcol_add_xy(dst, q[0] + t * (p[0] - q[0]),
-                                       q[1] + t * (p[1] - q[1])))
-                    return false;
-            }
-        }
-        if (!gk_geomcol_add_xy(dst, p[0], p[1]))
-            return false;
-    }
-    return true;
-}
-
 /* Ground area of a share polygon: densify, back to lon/lat, geodesic area.
  * The lon/lat polygon is appended to `lonlat` when it is not NULL. */
 static gk_status_t share_area(gk_context_t *ctx, GEOSContextHandle_t h,
@@ -92,7 +66,7 @@ static gk_status_t share_area(gk_context_t *ctx, GEOSContextHandle_t h,
             st = gk_error_nomem(ctx, "a corridor polygon");
         for (int64_t r = rv.part_off[p]; st == GK_OK && r < rv.part_off[p + 1];
              r++)
-            if (!densify_into(&dense, &rv, r))
+            if (!gk_corridor_densify_ring(&dense, &rv, r))
                 st = gk_error_nomem(ctx, "a corridor polygon");
     }
     if (st == GK_OK)

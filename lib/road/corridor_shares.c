@@ -297,32 +297,6 @@ static gk_status_t build_one(worker_t *w, size_t i)
     return s->kind ? triangulate_road(w, i, poly) : GK_OK;
 }
 
-/* Insert points so that no edge of ring r is longer than the densify
- * length (as the reference does). */
-static bool densify_into(gk_geomcol_t *dst, const gk_geoms_t *g, int64_t r)
-{
-    if (!gk_geomcol_begin_ring(dst))
-        return false;
-    int64_t v0 = g->ring_off[r], v1 = g->ring_off[r + 1];
-    for (int64_t v = v0; v < v1; v++) {
-        const double *p = g->xy + 2 * v;
-        if (v > v0) {
-            const double *q = p - 2;
-            double dist = hypot(p[0] - q[0], p[1] - q[1]);
-            int steps = (int)ceil(dist / GK_CORRIDOR_DENSIFY_M);
-            for (int k = 1; k < steps; k++) {
-                double t = (double)k / steps;
-                if (!gk_geomcol_add_xy(dst, q[0] + t * (p[0] - q[0]),
-                                       q[1] + t * (p[1] - q[1])))
-                    return false;
-            }
-        }
-        if (!gk_geomcol_add_xy(dst, p[0], p[1]))
-            return false;
-    }
-    return true;
-}
-
 /* Ground area of the share polygon of road i: densify, back to lon/lat,
  * geodesic area; the lon/lat polygon is kept when polygons are wanted. */
 static gk_status_t measure(worker_t *w, size_t i, const GEOSGeometry *g)
@@ -339,7 +313,7 @@ static gk_status_t measure(worker_t *w, size_t i, const GEOSGeometry *g)
         if (!gk_geomcol_begin_part(&w->dense))
             return gk_error_nomem(w->ctx, "a corridor polygon");
         for (int64_t r = rv.part_off[p]; r < rv.part_off[p + 1]; r++)
-            if (!densify_into(&w->dense, &rv, r))
+            if (!gk_corridor_densify_ring(&w->dense, &rv, r))
                 return gk_error_nomem(w->ctx, "a corridor polygon");
     }
     gk_status_t st =

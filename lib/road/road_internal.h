@@ -15,6 +15,10 @@
  * before they go back to longitude/latitude, so that straight plane edges
  * and geodesics enclose the same area (see corridor.c). */
 #define GK_CORRIDOR_DENSIFY_M 50.0
+/* Append ring r of g to dst with points inserted so that no edge is longer
+ * than GK_CORRIDOR_DENSIFY_M; false when memory runs out. */
+bool gk_corridor_densify_ring(gk_geomcol_t *dst, const gk_geoms_t *g,
+                              int64_t r);
 /* GEOS mitre limit of the corridor joins (ratio of the mitre length to the
  * half width); sharper bends are bevelled there. */
 #define GK_CORRIDOR_MITRE_LIMIT 5.0
