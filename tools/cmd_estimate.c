@@ -258,18 +258,13 @@ static gk_status_t add_earthwork(cli_t *cli, estimate_args_t *a,
                                  const gk_layer_t *surface, gk_boq_t *boq)
 {
     gk_context_t *ctx = cli->ctx;
-    char path[1024];
-    snprintf(path, sizeof path, "%s/materials.json", a->est.data_dir);
-    gk_catalog_t *cat = NULL;
     gk_template_t *tpl = NULL;
     earthwork_t e = {0};
     gk_volume_result_t r = {0};
-    gk_status_t st = gk_catalog_load(ctx, path, &cat);
-    if (st == GK_OK)
-        st = gk_template_load(ctx, a->est.template_name
-                                       ? a->est.template_name
-                                       : "rigid_jalan_lingkungan",
-                              a->est.data_dir, cat, &tpl);
+    gk_status_t st = gk_template_load(ctx, a->est.template_name
+                                               ? a->est.template_name
+                                               : "rigid_jalan_lingkungan",
+                                      a->est.data_dir, a->est.catalog, &tpl);
     if (st == GK_OK)
         st = earthwork_prepare(cli, &a->ew, tpl, &e);
     if (st == GK_OK)
@@ -300,7 +295,6 @@ static gk_status_t add_earthwork(cli_t *cli, estimate_args_t *a,
     gk_volume_result_free(&r);
     earthwork_free(&e);
     gk_template_free(tpl);
-    gk_catalog_free(cat);
     return st;
 }
 
@@ -328,6 +322,7 @@ static gk_status_t run(cli_t *cli, estimate_args_t *a, gk_layer_t **roads,
     gk_context_t *ctx = cli->ctx;
     gk_width_table_t *wt = NULL;
     gk_prices_t *prices = NULL;
+    gk_catalog_t *cat = NULL;
     gk_status_t st = gk_layer_read(ctx, a->path, &a->read, roads);
     if (st == GK_OK)
         st = a->crs ? gk_layer_set_crs(ctx, *roads, a->crs)
@@ -337,6 +332,14 @@ static gk_status_t run(cli_t *cli, estimate_args_t *a, gk_layer_t **roads,
     if (st == GK_OK && a->prices)
         st = gk_prices_load(ctx, a->prices, &prices);
     a->est.width_table = wt;
+    if (st == GK_OK && a->ew.dem_path) {
+        /* loaded once here: the estimate and the earthwork template share
+         * it */
+        char path[1024];
+        snprintf(path, sizeof path, "%s/materials.json", a->est.data_dir);
+        st = gk_catalog_load(ctx, path, &cat);
+        a->est.catalog = cat;
+    }
     if (st == GK_OK)
         st = gk_estimate_roads(ctx, *roads, &a->est, boq,
                                a->corridors || a->ew.dem_path || a->assets
@@ -356,6 +359,8 @@ static gk_status_t run(cli_t *cli, estimate_args_t *a, gk_layer_t **roads,
          i++)
         fprintf(stderr, "geokota estimate: warning: %s\n",
                 gk_boq_warning(*boq, i));
+    a->est.catalog = NULL;
+    gk_catalog_free(cat);
     gk_prices_free(prices);
     gk_width_table_free(wt);
     return st;
