@@ -61,19 +61,6 @@ static void put_float(unsigned char *p, float f)
     put32(p, u);
 }
 
-/* The float nearest below / above d (SQLite's rtreeValueDown/Up). */
-static float float_down(double d)
-{
-    float f = (float)d;
-    return (double)f > d ? nextafterf(f, -INFINITY) : f;
-}
-
-static float float_up(double d)
-{
-    float f = (float)d;
-    return (double)f < d ? nextafterf(f, INFINITY) : f;
-}
-
 typedef struct fbox {
     float x0, x1, y0, y1;
 } fbox_t;
@@ -152,7 +139,7 @@ gk_status_t gk_rtree_bulk_fill(gk_context_t *ctx, gk_assets_t *s,
     int64_t *leaf_of = gk_calloc_array(n + 1, sizeof *leaf_of);
     sqlite3_stmt *wn = NULL, *wr = NULL, *wp = NULL;
     if (!blob || !box || !up || !leaf_of)
-        st = gk_error_nomem(ctx, "R*Tree");
+        st = gk_error_nomem(ctx, "the spatial index (R*Tree) entries");
     char sql[256];
     if (st == GK_OK) {
         snprintf(sql, sizeof sql,
@@ -176,8 +163,8 @@ gk_status_t gk_rtree_bulk_fill(gk_context_t *ctx, gk_assets_t *s,
     }
     for (size_t i = 0; st == GK_OK && i < n; i++) {
         const gk_box_t *b = &boxes[order[i]];
-        box[i] = (fbox_t){float_down(b->xmin), float_up(b->xmax),
-                          float_down(b->ymin), float_up(b->ymax)};
+        box[i] = (fbox_t){gk_f32_down(b->xmin), gk_f32_up(b->xmax),
+                          gk_f32_down(b->ymin), gk_f32_up(b->ymax)};
     }
     /* Node numbers: the root is 1, the others 2, 3, ... level by level
      * from the leaves. cell_id[i] of the current level: entry rowids at

@@ -6,6 +6,7 @@
 #ifndef GK_CORE_INTERNAL_H
 #define GK_CORE_INTERNAL_H
 
+#include <math.h>
 #include <stdarg.h>
 
 #include <geos_c.h>
@@ -81,5 +82,28 @@ char *gk_strdup(const char *s);
  * length to pass to gk_huge_free(). NULL when memory runs out. */
 void *gk_huge_alloc(size_t bytes, size_t *len);
 void gk_huge_free(void *p, size_t len);
+
+/* The float nearest v from below / above (v itself when exact; +-inf
+ * stay; beyond the float range: +-inf on the open side, +-FLT_MAX on the
+ * other), so that [down(a), up(b)] contains [a, b]. */
+static inline float gk_f32_down(double v)
+{
+    if (v > 3.4028234663852886e38)
+        return 3.4028234663852886e38f;
+    if (v < -3.4028234663852886e38)
+        return -INFINITY;
+    float f = (float)v;
+    return (double)f > v ? nextafterf(f, -INFINITY) : f;
+}
+
+static inline float gk_f32_up(double v)
+{
+    if (v < -3.4028234663852886e38)
+        return -3.4028234663852886e38f;
+    if (v > 3.4028234663852886e38)
+        return INFINITY;
+    float f = (float)v;
+    return (double)f < v ? nextafterf(f, INFINITY) : f;
+}
 
 #endif /* GK_CORE_INTERNAL_H */

@@ -117,29 +117,6 @@ static inline void gk_pack_prefetch(const gk_pack_t *p, uint32_t level,
         __builtin_prefetch(a + o);
 }
 
-/* The float nearest v from below / above (v itself when exact; +-inf
- * stay; beyond the float range: +-inf on the open side, +-FLT_MAX on the
- * other), so that [down(a), up(b)] contains [a, b]. */
-static inline float gk_f32_down(double v)
-{
-    if (v > 3.4028234663852886e38)
-        return 3.4028234663852886e38f;
-    if (v < -3.4028234663852886e38)
-        return -INFINITY;
-    float f = (float)v;
-    return (double)f > v ? nextafterf(f, -INFINITY) : f;
-}
-
-static inline float gk_f32_up(double v)
-{
-    if (v < -3.4028234663852886e38)
-        return -3.4028234663852886e38f;
-    if (v > 3.4028234663852886e38)
-        return INFINITY;
-    float f = (float)v;
-    return (double)f < v ? nextafterf(f, INFINITY) : f;
-}
-
 /* Slot s of a leaf or of an inner node, as a box of doubles. */
 static inline gk_box_t gk_leaf_box(const double *nd, uint32_t B, uint32_t s)
 {
