@@ -27,11 +27,9 @@
 
 #include "volume_internal.h"
 
-/* Same bits as the x86 kernels also when clang may fuse a * b - c (it
- * does by default where FMA is available; GCC in ISO C mode does not). */
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#endif
+/* Same bits as the x86 kernels needs every a * b - c rounded twice: the
+ * build passes -ffp-contract=off to every compiler (meson.build), as clang
+ * would otherwise fuse it where FMA is available. */
 
 typedef double v4d __attribute__((vector_size(32)));
 typedef float v4f __attribute__((vector_size(16)));

@@ -47,11 +47,9 @@
 #include "volume_internal.h"
 
 /* AVX-512F brings FMA with it, and clang (unlike GCC in ISO C mode)
- * contracts a * b - c within an expression by default: the scalar tail
- * would then round once where the portable kernel rounds twice. */
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#endif
+ * contracts a * b - c by default: the scalar tail would then round once
+ * where the portable kernel rounds twice. The build's -ffp-contract=off
+ * (meson.build, for every compiler) rules that out. */
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
