@@ -73,6 +73,20 @@ int cli_done(cli_t *cli, int code)
     return code;
 }
 
+int cli_common_option(cli_t *cli, int opt, const char *help)
+{
+    switch (opt) {
+    case CLI_OPT_FORMAT:
+        if (!cli_parse_format(cli, optarg, false))
+            return cli_usage_error(cli->command, "unknown format '%s'", optarg);
+        return EXIT_OK;
+    case 'o': cli->out_path = optarg; return EXIT_OK;
+    case 'q': cli->quiet = true; return EXIT_OK;
+    case 'h': fputs(help, stdout); return -1;
+    default: return cli_usage_error(cli->command, "bad option");
+    }
+}
+
 bool cli_parse_format(cli_t *cli, const char *v, bool allow_markdown)
 {
     if (strcmp(v, "table") == 0)

@@ -6,6 +6,7 @@
 #ifndef GK_TOOLS_CLI_H
 #define GK_TOOLS_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -40,6 +41,27 @@ typedef struct cli {
 int cli_init(cli_t *cli, const char *command);
 /* Free everything; returns `code` so commands can `return cli_done(...)`. */
 int cli_done(cli_t *cli, int code);
+
+/* The options every command takes: they end each command's getopt_long
+ * table (CLI_COMMON_OPTIONS, then nothing) and its short options are
+ * CLI_SHORT_OPTIONS. A command numbers its own long options from 256;
+ * --format gets a code above those. */
+enum { CLI_OPT_FORMAT = 1024 };
+#define CLI_SHORT_OPTIONS "o:qh"
+#define CLI_COMMON_OPTIONS                                 \
+    {"format", required_argument, NULL, CLI_OPT_FORMAT},   \
+    {"output", required_argument, NULL, 'o'},              \
+    {"quiet", no_argument, NULL, 'q'},                     \
+    {"help", no_argument, NULL, 'h'},                      \
+    {NULL, 0, NULL, 0}
+
+/* The default of a command's getopt_long switch: -o FILE and -q set
+ * cli->out_path and cli->quiet; -h prints `help` to stdout; --format takes
+ * table|json|csv (a command whose formats differ handles CLI_OPT_FORMAT,
+ * or -h, in its own case before this). Any other option is a usage error.
+ * Returns EXIT_OK to go on, -1 after the help (the command then exits 0),
+ * or EXIT_USAGE after saying what was wrong on stderr. */
+int cli_common_option(cli_t *cli, int opt, const char *help);
 
 /* Parse a --format value (table|json|csv, and markdown where allowed). */
 bool cli_parse_format(cli_t *cli, const char *value, bool allow_markdown);

@@ -190,7 +190,7 @@ static const char *sub_help(const char *sub)
 static int parse(cli_t *cli, int argc, char **argv, args_t *a)
 {
     enum { O_KIND = 256, O_KF, O_IDF, O_MAP, O_REJ, O_STRICT, O_KINDS, O_WHO,
-           O_LAYER, O_CRS, O_TIMEOUT, O_DATA, O_FORMAT, O_POINT, O_K, O_MAX,
+           O_LAYER, O_CRS, O_TIMEOUT, O_DATA, O_POINT, O_K, O_MAX,
            O_POLY, O_BBOX, O_ROAD, O_DIST, O_PER, O_BY, O_BYF, O_MINLEN,
            O_NAMEF, O_CONDF, O_INSTF, O_DISTF, O_PREFIX };
     static const struct option opts[] = {
@@ -206,7 +206,6 @@ static int parse(cli_t *cli, int argc, char **argv, args_t *a)
         {"crs", required_argument, NULL, O_CRS},
         {"timeout", required_argument, NULL, O_TIMEOUT},
         {"data-dir", required_argument, NULL, O_DATA},
-        {"format", required_argument, NULL, O_FORMAT},
         {"point", required_argument, NULL, O_POINT},
         {"k", required_argument, NULL, O_K},
         {"max-distance", required_argument, NULL, O_MAX},
@@ -224,16 +223,14 @@ static int parse(cli_t *cli, int argc, char **argv, args_t *a)
         {"installed-field", required_argument, NULL, O_INSTF},
         {"district-field", required_argument, NULL, O_DISTF},
         {"id-prefix", required_argument, NULL, O_PREFIX},
-        {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        CLI_COMMON_OPTIONS,
     };
     const char *sub = a->sub;
     bool imp = strcmp(sub, "import") == 0;
-    int c;
+    const char *sub_text = imp ? import_help : sub_help(sub);
+    int c, code;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, opts, NULL)) != -1) {
         switch (c) {
         case O_KIND:
             if (imp)
@@ -263,7 +260,7 @@ static int parse(cli_t *cli, int argc, char **argv, args_t *a)
             a->timeout_ms = (int)v;
             break;
         }
-        case O_FORMAT:
+        case CLI_OPT_FORMAT: /* geojson too */
             if (strcmp(optarg, "table") == 0)
                 a->fmt = AFMT_TABLE;
             else if (strcmp(optarg, "json") == 0)
@@ -318,12 +315,10 @@ static int parse(cli_t *cli, int argc, char **argv, args_t *a)
                              optarg);
             break;
         case O_NAMEF: a->name_field = optarg; break;
-        case 'o': cli->out_path = optarg; break;
-        case 'q': cli->quiet = true; break;
-        case 'h':
-            fputs(imp ? import_help : sub_help(sub), stdout);
-            return -1;
-        default: return usage(sub, "bad option");
+        default:
+            if ((code = cli_common_option(cli, c, sub_text)) != EXIT_OK)
+                return code;
+            break;
         }
     }
     int want = imp ? 2 : 1;

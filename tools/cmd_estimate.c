@@ -91,7 +91,7 @@ typedef struct estimate_args {
 static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
 {
     enum { O_TEMPLATE = 256, O_WIDTH, O_WTABLE, O_PRICES, O_NOWASTE, O_CONCRETE,
-           O_SKIP, O_CORR, O_LAYER, O_WHERE, O_CRS, O_DATA, O_FORMAT, O_LANG,
+           O_SKIP, O_CORR, O_LAYER, O_WHERE, O_CRS, O_DATA, O_LANG,
            O_WF, O_TF, O_NF, O_SF, O_LF, O_CF, O_DEM, O_PROFILE, O_CAMBER,
            O_VMETHOD, O_SWELL, O_SHRINK, O_TRUCK, O_OFFSET, O_SMOOTH, O_ASSETS,
            O_AMARGIN };
@@ -110,7 +110,6 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
         {"where", required_argument, NULL, O_WHERE},
         {"crs", required_argument, NULL, O_CRS},
         {"data-dir", required_argument, NULL, O_DATA},
-        {"format", required_argument, NULL, O_FORMAT},
         {"lang", required_argument, NULL, O_LANG},
         {"width-field", required_argument, NULL, O_WF},
         {"template-field", required_argument, NULL, O_TF},
@@ -127,19 +126,16 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
         {"swell", required_argument, NULL, O_SWELL},
         {"shrink", required_argument, NULL, O_SHRINK},
         {"truck-m3", required_argument, NULL, O_TRUCK},
-        {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        CLI_COMMON_OPTIONS,
     };
-    int c;
+    int c, code;
     double v;
     a->ew.camber_pct = 2;
     a->ew.swell = 1.25;
     a->ew.shrink = 0.90;
     a->truck_m3 = 6;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, opts, NULL)) != -1) {
         switch (c) {
         case O_DEM: a->ew.dem_path = optarg; break;
         case O_PROFILE: a->ew.profile_path = optarg; break;
@@ -210,7 +206,7 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
         case O_WHERE: a->read.where = optarg; break;
         case O_CRS: a->crs = optarg; break;
         case O_DATA: a->data_dir = optarg; break;
-        case O_FORMAT:
+        case CLI_OPT_FORMAT: /* markdown too, and the BOQ's own format */
             if (!cli_parse_format(cli, optarg, true) ||
                 gk_boq_format_from_name(cli->ctx, optarg, &a->fmt) != GK_OK)
                 return cli_usage_error("estimate", "unknown format '%s'",
@@ -227,10 +223,10 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
         case O_SF: a->est.shoulder_field = optarg; break;
         case O_LF: a->est.lanes_field = optarg; break;
         case O_CF: a->est.class_field = optarg; break;
-        case 'o': cli->out_path = optarg; break;
-        case 'q': cli->quiet = true; break;
-        case 'h': fputs(help, stdout); return -1;
-        default: return cli_usage_error("estimate", "bad option");
+        default:
+            if ((code = cli_common_option(cli, c, help)) != EXIT_OK)
+                return code;
+            break;
         }
     }
     if (optind != argc - 1)

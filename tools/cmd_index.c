@@ -48,8 +48,7 @@ typedef struct index_args {
 
 static int parse(cli_t *cli, int argc, char **argv, index_args_t *a)
 {
-    enum { O_LAYER = 256, O_WHERE, O_NODE, O_BBOX, O_POINT, O_K, O_WITHIN,
-           O_FORMAT };
+    enum { O_LAYER = 256, O_WHERE, O_NODE, O_BBOX, O_POINT, O_K, O_WITHIN };
     static const struct option opts[] = {
         {"layer", required_argument, NULL, O_LAYER},
         {"where", required_argument, NULL, O_WHERE},
@@ -58,16 +57,12 @@ static int parse(cli_t *cli, int argc, char **argv, index_args_t *a)
         {"point", required_argument, NULL, O_POINT},
         {"k", required_argument, NULL, O_K},
         {"within", required_argument, NULL, O_WITHIN},
-        {"format", required_argument, NULL, O_FORMAT},
-        {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        CLI_COMMON_OPTIONS,
     };
     a->k = 1;
-    int c;
+    int c, code;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, opts, NULL)) != -1) {
         switch (c) {
         case O_LAYER: a->read.layer = optarg; break;
         case O_WHERE: a->read.where = optarg; break;
@@ -99,14 +94,10 @@ static int parse(cli_t *cli, int argc, char **argv, index_args_t *a)
                                        "D >= 0");
             a->has_within = true;
             break;
-        case O_FORMAT:
-            if (!cli_parse_format(cli, optarg, false))
-                return cli_usage_error("index", "unknown format '%s'", optarg);
+        default:
+            if ((code = cli_common_option(cli, c, help)) != EXIT_OK)
+                return code;
             break;
-        case 'o': cli->out_path = optarg; break;
-        case 'q': cli->quiet = true; break;
-        case 'h': fputs(help, stdout); return -1;
-        default: return cli_usage_error("index", "bad option");
         }
     }
     if (optind != argc - 2)

@@ -108,31 +108,15 @@ static int write_table(cli_t *cli, const gk_source_info_t *info,
 
 int cmd_info(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    static const struct option opts[] = {CLI_COMMON_OPTIONS};
     cli_t cli;
     if (cli_init(&cli, "info") != EXIT_OK)
         return EXIT_INPUT;
-    int c;
+    int c, code;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            if (!cli_parse_format(&cli, optarg, false))
-                return cli_done(&cli, cli_usage_error("info",
-                                "unknown format '%s'", optarg));
-            break;
-        case 'o': cli.out_path = optarg; break;
-        case 'q': cli.quiet = true; break;
-        case 'h': fputs(help, stdout); return cli_done(&cli, EXIT_OK);
-        default: return cli_done(&cli, cli_usage_error("info", "bad option"));
-        }
-    }
+    while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, opts, NULL)) != -1)
+        if ((code = cli_common_option(&cli, c, help)) != EXIT_OK)
+            return cli_done(&cli, code < 0 ? EXIT_OK : code);
     if (optind != argc - 1)
         return cli_done(&cli, cli_usage_error("info", "expected one FILE"));
     const char *path = argv[optind];
@@ -140,7 +124,7 @@ int cmd_info(int argc, char **argv)
     gk_status_t st = gk_source_describe(cli.ctx, path, &info);
     if (st != GK_OK)
         return cli_done(&cli, cli_fail(&cli, st));
-    int code = cli_begin_output(&cli);
+    code = cli_begin_output(&cli);
     if (code == EXIT_OK) {
         if (cli.format == FMT_JSON)
             write_json(&cli, info, path);

@@ -148,8 +148,7 @@ static int write_table(cli_t *cli, const gk_layer_t *l, int idf,
 
 static int parse(cli_t *cli, int argc, char **argv, measure_args_t *a)
 {
-    enum { O_LAYER = 256, O_WHERE, O_CRS, O_METHOD, O_GROUND, O_IDF, O_SKIP,
-           O_FORMAT };
+    enum { O_LAYER = 256, O_WHERE, O_CRS, O_METHOD, O_GROUND, O_IDF, O_SKIP };
     static const struct option opts[] = {
         {"layer", required_argument, NULL, O_LAYER},
         {"where", required_argument, NULL, O_WHERE},
@@ -158,15 +157,11 @@ static int parse(cli_t *cli, int argc, char **argv, measure_args_t *a)
         {"ground", no_argument, NULL, O_GROUND},
         {"id-field", required_argument, NULL, O_IDF},
         {"skip-invalid", no_argument, NULL, O_SKIP},
-        {"format", required_argument, NULL, O_FORMAT},
-        {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        CLI_COMMON_OPTIONS,
     };
-    int c;
+    int c, code;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, opts, NULL)) != -1) {
         switch (c) {
         case O_LAYER: a->read.layer = optarg; break;
         case O_WHERE: a->read.where = optarg; break;
@@ -182,14 +177,10 @@ static int parse(cli_t *cli, int argc, char **argv, measure_args_t *a)
         case O_GROUND: a->measure.ground_area = true; break;
         case O_IDF: a->id_field = optarg; break;
         case O_SKIP: a->measure.skip_invalid = true; break;
-        case O_FORMAT:
-            if (!cli_parse_format(cli, optarg, false))
-                return cli_usage_error("measure", "unknown format '%s'", optarg);
+        default:
+            if ((code = cli_common_option(cli, c, help)) != EXIT_OK)
+                return code;
             break;
-        case 'o': cli->out_path = optarg; break;
-        case 'q': cli->quiet = true; break;
-        case 'h': fputs(help, stdout); return -1;
-        default: return cli_usage_error("measure", "bad option");
         }
     }
     if (optind != argc - 1)

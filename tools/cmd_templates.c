@@ -102,15 +102,11 @@ static int show(cli_t *cli, const char *dir, const char *name,
 
 int cmd_templates(int argc, char **argv)
 {
-    enum { O_DATA = 256, O_FORMAT, O_LANG };
+    enum { O_DATA = 256, O_LANG };
     static const struct option opts[] = {
         {"data-dir", required_argument, NULL, O_DATA},
-        {"format", required_argument, NULL, O_FORMAT},
         {"lang", required_argument, NULL, O_LANG},
-        {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        CLI_COMMON_OPTIONS,
     };
     cli_t cli;
     if (cli_init(&cli, "templates") != EXIT_OK)
@@ -118,12 +114,12 @@ int cmd_templates(int argc, char **argv)
     const char *dir = NULL;
     gk_boq_format_t fmt = GK_BOQ_TABLE;
     gk_lang_t lang = GK_LANG_EN;
-    int c;
+    int c, code;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, opts, NULL)) != -1) {
         switch (c) {
         case O_DATA: dir = optarg; break;
-        case O_FORMAT:
+        case CLI_OPT_FORMAT: /* markdown too, and the BOQ's own format */
             if (!cli_parse_format(&cli, optarg, true) ||
                 gk_boq_format_from_name(cli.ctx, optarg, &fmt) != GK_OK)
                 return cli_done(&cli, cli_usage_error("templates",
@@ -134,15 +130,14 @@ int cmd_templates(int argc, char **argv)
                 return cli_done(&cli, cli_usage_error("templates",
                                 "unknown language '%s' (en or id)", optarg));
             break;
-        case 'o': cli.out_path = optarg; break;
-        case 'q': cli.quiet = true; break;
-        case 'h': fputs(help, stdout); return cli_done(&cli, EXIT_OK);
-        default: return cli_done(&cli, cli_usage_error("templates", "bad option"));
+        default:
+            if ((code = cli_common_option(&cli, c, help)) != EXIT_OK)
+                return cli_done(&cli, code < 0 ? EXIT_OK : code);
+            break;
         }
     }
     dir = cli_data_dir(dir);
     int rest = argc - optind;
-    int code;
     if (rest == 0)
         code = list(&cli, dir, lang);
     else if (rest == 2 && strcmp(argv[optind], "show") == 0)

@@ -79,7 +79,7 @@ static int parse(cli_t *cli, int argc, char **argv, volume_args_t *a)
     enum { O_REGION = 256, O_ROAD, O_LEVEL, O_PLANE, O_SURFACE, O_NEAREST,
            O_PROFILE, O_TEMPLATE, O_WIDTH, O_CAMBER, O_ONEWAY, O_METHOD,
            O_INTERVAL, O_SECTIONS, O_SWELL, O_SHRINK, O_DIFF, O_THREADS,
-           O_BAND, O_DATA, O_FORMAT, O_OFFSET, O_SMOOTH };
+           O_BAND, O_DATA, O_OFFSET, O_SMOOTH };
     static const struct option opts[] = {
         {"region", required_argument, NULL, O_REGION},
         {"road", required_argument, NULL, O_ROAD},
@@ -103,20 +103,16 @@ static int parse(cli_t *cli, int argc, char **argv, volume_args_t *a)
         {"threads", required_argument, NULL, O_THREADS},
         {"band", required_argument, NULL, O_BAND},
         {"data-dir", required_argument, NULL, O_DATA},
-        {"format", required_argument, NULL, O_FORMAT},
-        {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        CLI_COMMON_OPTIONS,
     };
     earthwork_args_t *e = &a->ew;
     e->camber_pct = 2;
     e->swell = 1.25;
     e->shrink = 0.90;
     double v;
-    int c;
+    int c, code;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, opts, NULL)) != -1) {
         switch (c) {
         case O_REGION: a->region = optarg; break;
         case O_ROAD: a->road = optarg; break;
@@ -195,14 +191,10 @@ static int parse(cli_t *cli, int argc, char **argv, volume_args_t *a)
             e->band = (int)v;
             break;
         case O_DATA: a->data_dir = optarg; break;
-        case O_FORMAT:
-            if (!cli_parse_format(cli, optarg, false))
-                return cli_usage_error("volume", "unknown format '%s'", optarg);
+        default:
+            if ((code = cli_common_option(cli, c, help)) != EXIT_OK)
+                return code;
             break;
-        case 'o': cli->out_path = optarg; break;
-        case 'q': cli->quiet = true; break;
-        case 'h': fputs(help, stdout); return -1;
-        default: return cli_usage_error("volume", "bad option");
         }
     }
     if (optind != argc - 1)

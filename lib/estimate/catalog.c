@@ -515,6 +515,44 @@ static gk_status_t load_components(const gk_jctx_t *j, gk_catalog_t *cat,
     return GK_OK;
 }
 
+/* Element i of "vehicles", appended to the catalog; ids are unique. */
+static gk_status_t add_vehicle(const gk_jctx_t *j, const gk_json_t *o,
+                               const char *path, size_t i, void *catalog)
+{
+    gk_catalog_t *cat = catalog;
+    gk_vehicle_t *v = &cat->vehicles[cat->n_vehicles++];
+    gk_status_t st = load_vehicle(j, o, path, v);
+    if (st == GK_OK && gk_catalog_find_vehicle(cat, v->id) != (long)i)
+        st = gk_jerr(j, GK_ERR_INPUT_INVALID, o, path,
+                     "duplicate vehicle id \"%s\"", v->id);
+    return st;
+}
+
+/* Element i of "materials", appended to the catalog (first pass). */
+static gk_status_t add_material(const gk_jctx_t *j, const gk_json_t *o,
+                                const char *path, size_t i, void *catalog)
+{
+    (void)i;
+    gk_catalog_t *cat = catalog;
+    gk_material_t *m = &cat->materials[cat->n_materials];
+    gk_status_t st = load_material(j, cat, o, path, m);
+    cat->n_materials++; /* owned now, freed with the catalog */
+    return st;
+}
+
+/* The components of material i (second pass, once all ids are known). */
+static gk_status_t add_components(const gk_jctx_t *j, const gk_json_t *o,
+                                  const char *path, size_t i, void *catalog)
+{
+    gk_catalog_t *cat = catalog;
+    gk_material_t *m = &cat->materials[i];
+    gk_status_t st = load_components(j, cat, o, path, m);
+    if (st == GK_OK && m->kind == GK_MAT_CONCRETE && m->n_components == 0)
+        st = gk_jerr(j, GK_ERR_INPUT_VALUE, o, path,
+                     "a concrete mix needs at least one component");
+    return st;
+}
+
 static gk_status_t load_root(const gk_jctx_t *j, const gk_json_t *root,
                              gk_catalog_t *cat)
 {
@@ -540,21 +578,9 @@ static gk_status_t load_root(const gk_jctx_t *j, const gk_json_t *root,
         cat->vehicles = gk_calloc_array(vehicles->len, sizeof *cat->vehicles);
         if (!cat->vehicles)
             return gk_error_nomem(j->ctx, j->file);
-        for (size_t i = 0; i < vehicles->len; i++) {
-            char path[64];
-            snprintf(path, sizeof path, "vehicles[%zu]", i);
-            const gk_json_t *o = &vehicles->items[i];
-            if (o->type != GK_JSON_OBJECT)
-                return gk_jerr(j, GK_ERR_INPUT_FIELD, o, path,
-                               "expected an object");
-            gk_vehicle_t *v = &cat->vehicles[cat->n_vehicles++];
-            st = load_vehicle(j, o, path, v);
-            if (st != GK_OK)
-                return st;
-            if (gk_catalog_find_vehicle(cat, v->id) != (long)i)
-                return gk_jerr(j, GK_ERR_INPUT_INVALID, o, path,
-                               "duplicate vehicle id \"%s\"", v->id);
-        }
+        st = gk_jeach_object(j, vehicles, "vehicles", add_vehicle, cat);
+        if (st != GK_OK)
+            return st;
     }
     if (materials->len == 0)
         return gk_jerr(j, GK_ERR_INPUT_VALUE, materials, "materials",
@@ -562,32 +588,10 @@ static gk_status_t load_root(const gk_jctx_t *j, const gk_json_t *root,
     cat->materials = gk_calloc_array(materials->len, sizeof *cat->materials);
     if (!cat->materials)
         return gk_error_nomem(j->ctx, j->file);
-    for (size_t i = 0; i < materials->len; i++) {
-        char path[64];
-        snprintf(path, sizeof path, "materials[%zu]", i);
-        const gk_json_t *o = &materials->items[i];
-        if (o->type != GK_JSON_OBJECT)
-            return gk_jerr(j, GK_ERR_INPUT_FIELD, o, path,
-                           "expected an object");
-        gk_material_t *m = &cat->materials[cat->n_materials];
-        st = load_material(j, cat, o, path, m);
-        cat->n_materials++; /* owned now, freed with the catalog */
-        if (st != GK_OK)
-            return st;
-    }
-    for (size_t i = 0; i < materials->len; i++) {
-        char path[64];
-        snprintf(path, sizeof path, "materials[%zu]", i);
-        st = load_components(j, cat, &materials->items[i], path,
-                             &cat->materials[i]);
-        if (st != GK_OK)
-            return st;
-        const gk_material_t *m = &cat->materials[i];
-        if (m->kind == GK_MAT_CONCRETE && m->n_components == 0)
-            return gk_jerr(j, GK_ERR_INPUT_VALUE, &materials->items[i], path,
-                           "a concrete mix needs at least one component");
-    }
-    return GK_OK;
+    st = gk_jeach_object(j, materials, "materials", add_material, cat);
+    if (st == GK_OK)
+        st = gk_jeach_object(j, materials, "materials", add_components, cat);
+    return st;
 }
 
 gk_status_t gk_catalog_parse(gk_context_t *ctx, const char *name,

@@ -221,6 +221,14 @@ gk_status_t gk_jlabel(const gk_jctx_t *j, const gk_json_t *obj,
  * silently). Members starting with '_' are comments and always allowed. */
 gk_status_t gk_jkeys(const gk_jctx_t *j, const gk_json_t *obj, const char *path,
                      const char *const *allowed);
+/* Call @p fn on each element of the array @p arr in order, with its path
+ * "NAME[i]" for messages; an element that is not an object is an error
+ * there ("NAME[i]: expected an object"). Stops at the first failure and
+ * returns it. */
+typedef gk_status_t (*gk_jobject_fn)(const gk_jctx_t *j, const gk_json_t *o,
+                                     const char *path, size_t i, void *user);
+gk_status_t gk_jeach_object(const gk_jctx_t *j, const gk_json_t *arr,
+                            const char *name, gk_jobject_fn fn, void *user);
 
 
 #endif /* GK_ESTIMATE_INTERNAL_H */

@@ -165,3 +165,20 @@ gk_status_t gk_jkeys(const gk_jctx_t *j, const gk_json_t *obj, const char *path,
     }
     return GK_OK;
 }
+
+gk_status_t gk_jeach_object(const gk_jctx_t *j, const gk_json_t *arr,
+                            const char *name, gk_jobject_fn fn, void *user)
+{
+    for (size_t i = 0; i < arr->len; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "%s[%zu]", name, i);
+        const gk_json_t *o = &arr->items[i];
+        if (o->type != GK_JSON_OBJECT)
+            return gk_jerr(j, GK_ERR_INPUT_FIELD, o, path,
+                           "expected an object");
+        gk_status_t st = fn(j, o, path, i, user);
+        if (st != GK_OK)
+            return st;
+    }
+    return GK_OK;
+}

@@ -229,6 +229,39 @@ static gk_status_t load_item(const gk_jctx_t *j, const gk_catalog_t *cat,
     return GK_OK;
 }
 
+/* What the layers and items of a template are read into. */
+typedef struct template_load {
+    const gk_catalog_t *cat;
+    gk_template_t *tpl;
+} template_load_t;
+
+/* Element i of "layers", appended to the template; names are unique. */
+static gk_status_t add_layer(const gk_jctx_t *j, const gk_json_t *o,
+                             const char *path, size_t i, void *user)
+{
+    template_load_t *t = user;
+    gk_template_t *tpl = t->tpl;
+    gk_tpl_layer_t *l = &tpl->layers[tpl->n_layers++];
+    gk_status_t st = load_layer(j, t->cat, o, path, l);
+    if (st != GK_OK)
+        return st;
+    for (size_t k = 0; k < i; k++)
+        if (strcmp(tpl->layers[k].name, l->name) == 0)
+            return gk_jerr(j, GK_ERR_INPUT_INVALID, gk_json_get(o, "name"),
+                           path, "duplicate layer name \"%s\"", l->name);
+    return GK_OK;
+}
+
+/* Element i of "items", appended to the template. */
+static gk_status_t add_item(const gk_jctx_t *j, const gk_json_t *o,
+                            const char *path, size_t i, void *user)
+{
+    (void)i;
+    template_load_t *t = user;
+    gk_template_t *tpl = t->tpl;
+    return load_item(j, t->cat, o, path, tpl, &tpl->items[tpl->n_items++]);
+}
+
 static gk_status_t load_template(const gk_jctx_t *j, const gk_json_t *root,
                                  const gk_catalog_t *cat, gk_template_t *tpl)
 {
@@ -263,39 +296,14 @@ static gk_status_t load_template(const gk_jctx_t *j, const gk_json_t *root,
     tpl->layers = gk_calloc_array(layers->len, sizeof *tpl->layers);
     if (!tpl->layers)
         return gk_error_nomem(j->ctx, j->file);
-    for (size_t i = 0; i < layers->len; i++) {
-        char path[64];
-        snprintf(path, sizeof path, "layers[%zu]", i);
-        const gk_json_t *o = &layers->items[i];
-        if (o->type != GK_JSON_OBJECT)
-            return gk_jerr(j, GK_ERR_INPUT_FIELD, o, path,
-                           "expected an object");
-        gk_tpl_layer_t *l = &tpl->layers[tpl->n_layers++];
-        st = load_layer(j, cat, o, path, l);
-        if (st != GK_OK)
-            return st;
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(tpl->layers[k].name, l->name) == 0)
-                return gk_jerr(j, GK_ERR_INPUT_INVALID, gk_json_get(o, "name"),
-                               path, "duplicate layer name \"%s\"", l->name);
-    }
-    if (!items || items->len == 0)
-        return GK_OK;
+    template_load_t t = {cat, tpl};
+    st = gk_jeach_object(j, layers, "layers", add_layer, &t);
+    if (st != GK_OK || !items || items->len == 0)
+        return st;
     tpl->items = gk_calloc_array(items->len, sizeof *tpl->items);
     if (!tpl->items)
         return gk_error_nomem(j->ctx, j->file);
-    for (size_t i = 0; i < items->len; i++) {
-        char path[64];
-        snprintf(path, sizeof path, "items[%zu]", i);
-        const gk_json_t *o = &items->items[i];
-        if (o->type != GK_JSON_OBJECT)
-            return gk_jerr(j, GK_ERR_INPUT_FIELD, o, path,
-                           "expected an object");
-        st = load_item(j, cat, o, path, tpl, &tpl->items[tpl->n_items++]);
-        if (st != GK_OK)
-            return st;
-    }
-    return GK_OK;
+    return gk_jeach_object(j, items, "items", add_item, &t);
 }
 
 gk_status_t gk_template_parse(gk_context_t *ctx, const char *name,

@@ -490,33 +490,17 @@ static PyObject *rtree_nearest(PyObject *self, PyObject *args, PyObject *kw)
 
 /* ---- changes ------------------------------------------------------- */
 
-static PyObject *rtree_insert(PyObject *self, PyObject *args)
+/* insert(id, box) and remove(id, box): the same arguments and checks,
+ * then one change made holding the GIL (amortised O(log n)), so no query
+ * can start meanwhile. Returns None (insert) or whether an item was
+ * removed, or NULL with the library's error raised. */
+static PyObject *change_one(PyObject *self, PyObject *args, bool remove)
 {
     RTreeObject *s = (RTreeObject *)self;
     long long id;
     PyObject *box_o;
-    if (!PyArg_ParseTuple(args, "LO:insert", &id, &box_o))
-        return NULL;
-    gk_box_t b;
-    if (box_of(box_o, &b) < 0 || can_write(s) < 0)
-        return NULL;
-    gk_context_t *ctx = gkpy_context();
-    if (!ctx)
-        return NULL;
-    /* amortised O(log n): done holding the GIL, so no query can start */
-    gk_status_t st = gk_rtree_insert(ctx, s->tree, b, (int64_t)id);
-    PyObject *r = st == GK_OK ? (Py_INCREF(Py_None), Py_None)
-                              : gkpy_raise(ctx, st);
-    gk_context_free(ctx);
-    return r;
-}
-
-static PyObject *rtree_remove(PyObject *self, PyObject *args)
-{
-    RTreeObject *s = (RTreeObject *)self;
-    long long id;
-    PyObject *box_o;
-    if (!PyArg_ParseTuple(args, "LO:remove", &id, &box_o))
+    if (!PyArg_ParseTuple(args, remove ? "LO:remove" : "LO:insert", &id,
+                          &box_o))
         return NULL;
     gk_box_t b;
     if (box_of(box_o, &b) < 0 || can_write(s) < 0)
@@ -525,10 +509,24 @@ static PyObject *rtree_remove(PyObject *self, PyObject *args)
     if (!ctx)
         return NULL;
     bool removed = false;
-    gk_status_t st = gk_rtree_remove(ctx, s->tree, (int64_t)id, b, &removed);
-    PyObject *r = st == GK_OK ? PyBool_FromLong(removed) : gkpy_raise(ctx, st);
+    gk_status_t st =
+        remove ? gk_rtree_remove(ctx, s->tree, (int64_t)id, b, &removed)
+               : gk_rtree_insert(ctx, s->tree, b, (int64_t)id);
+    PyObject *r = st != GK_OK ? gkpy_raise(ctx, st)
+                  : remove    ? PyBool_FromLong(removed)
+                              : (Py_INCREF(Py_None), Py_None);
     gk_context_free(ctx);
     return r;
+}
+
+static PyObject *rtree_insert(PyObject *self, PyObject *args)
+{
+    return change_one(self, args, false);
+}
+
+static PyObject *rtree_remove(PyObject *self, PyObject *args)
+{
+    return change_one(self, args, true);
 }
 
 static PyObject *rtree_repack(PyObject *self, PyObject *unused)
