@@ -58,6 +58,21 @@ typedef struct gk_pack {
     gk_rtree_method_t method;
 } gk_pack_t;
 
+/* rtree_dist_x86.c: squared box distances from q to the B slots of a node
+ * into out and the mask of the first m slots whose squared distance is
+ * finite and <= b2 (the k-nearest search's node test), in the widest SIMD
+ * the CPU has up to level (2: AVX-512, 1: AVX2); NULL when it has neither
+ * (or is not x86-64), and the caller uses its SSE2 / portable version.
+ * Bit-identical to that version. */
+typedef uint64_t (*gk_node_mask2_fn)(const double *nd, uint32_t B, gk_box_t q,
+                                     double b2, size_t m, double *out);
+gk_node_mask2_fn gk_node_mask2_x86(int level);
+/* The same for an inner node (rows of floats, widened exactly to double
+ * and then the same arithmetic). */
+typedef uint64_t (*gk_inner_mask2_fn)(const float *nd, uint32_t B, gk_box_t q,
+                                      double b2, size_t m, double *out);
+gk_inner_mask2_fn gk_inner_mask2_x86(int level);
+
 struct gk_rtree {
     uint32_t B;
     gk_rtree_method_t method;
@@ -72,6 +87,10 @@ struct gk_rtree {
     /* a mapping that backs parts[0] (NULL for none) */
     void *map;
     size_t map_len;
+    /* the k-nearest search's node tests for this CPU (NULL: SSE2 or
+     * portable), chosen once when the tree is made */
+    gk_node_mask2_fn knn_leaf_test;
+    gk_inner_mask2_fn knn_inner_test;
 };
 
 struct gk_hits {
@@ -219,20 +238,6 @@ gk_status_t gk_rtree_gather(gk_context_t *ctx, const gk_rtree_t *t,
                             size_t first_part, bool with_buffer,
                             gk_box_t **boxes, int64_t **ids, size_t *n);
 
-/* rtree_dist_x86.c: squared box distances from q to the B slots of a node
- * into out and the mask of the first m slots whose squared distance is
- * finite and <= b2 (the k-nearest search's node test), in the widest SIMD
- * the CPU has up to level (2: AVX-512, 1: AVX2); NULL when it has neither
- * (or is not x86-64), and the caller uses its SSE2 / portable version.
- * Bit-identical to that version. */
-typedef uint64_t (*gk_node_mask2_fn)(const double *nd, uint32_t B, gk_box_t q,
-                                     double b2, size_t m, double *out);
-gk_node_mask2_fn gk_node_mask2_x86(int level);
-/* The same for an inner node (rows of floats, widened exactly to double
- * and then the same arithmetic). */
-typedef uint64_t (*gk_inner_mask2_fn)(const float *nd, uint32_t B, gk_box_t q,
-                                      double b2, size_t m, double *out);
-gk_inner_mask2_fn gk_inner_mask2_x86(int level);
 
 /* crc32c.c */
 /* Running CRC-32C: start with crc = 0, feed pieces in order. */

@@ -33,6 +33,8 @@ gk_rtree_t *gk_rtree_alloc(uint32_t B, gk_rtree_method_t method)
         return NULL;
     t->B = B;
     t->method = method;
+    t->knn_leaf_test = gk_node_mask2_x86(2);
+    t->knn_inner_test = gk_inner_mask2_x86(2);
     for (size_t i = 0; i < GK_RTREE_BUF_CAP; i++)
         gk_buf_set(t, i, gk_box_empty());
     return t;

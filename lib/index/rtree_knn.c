@@ -630,7 +630,7 @@ size_t gk_rtree_nearest(const gk_rtree_t *tree, gk_box_t q, size_t k,
     if (!tree || !ids || !dists || k == 0)
         return 0;
     knn_t s = {q, k, 0, ids, dists, INFINITY, NULL, NULL, k <= SORTED_MAX,
-               SIZE_MAX, gk_node_mask2_x86(2), gk_inner_mask2_x86(2),
+               SIZE_MAX, tree->knn_leaf_test, tree->knn_inner_test,
                INFINITY, INFINITY, INFINITY};
     if (opts) {
         s.fn = opts->dist_fn;
