@@ -61,6 +61,23 @@ static void test_crc(void)
     uint32_t part = gk_crc32c(gk_crc32c(0, buf, 301), buf + 301, 699);
     ok(same && part == gk_crc32c(0, buf, 1000),
        "crc32c: hardware and portable paths agree, running crc composes");
+    /* long inputs take three interleaved chains joined by shifts (from
+     * 128 KiB, in rounds of 3 x 8 KiB): lengths around both thresholds,
+     * with tails of every size below 8, and a running crc into it */
+    size_t big = 400000;
+    unsigned char *lb = malloc(big);
+    for (size_t i = 0; i < big; i++)
+        lb[i] = (unsigned char)rng_next(&s);
+    static const size_t lens[] = {131071, 131072, 131073, 155647, 155648,
+                                  155655, 172031, 399999, 400000};
+    bool same_big = true;
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++)
+        same_big &= gk_crc32c(0, lb, lens[i]) == gk_crc32c_soft(0, lb, lens[i]);
+    same_big &= gk_crc32c(gk_crc32c(0, lb, 5), lb + 5, big - 5) ==
+                gk_crc32c_soft(0, lb, big);
+    ok(same_big, "crc32c: three-chain path equals the portable one on long "
+                 "inputs (threshold, round boundaries, tails, running crc)");
+    free(lb);
 }
 
 typedef struct stop_ctx {
