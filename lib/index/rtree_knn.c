@@ -461,9 +461,9 @@ static size_t prefetch_nearest(const gk_pack_t *p, uint32_t l, size_t j,
  * loops branched on the distances, and with ~25 pushes and ~13 pops per
  * query their mispredictions cost more than scanning a few dozen entries
  * with conditional moves. Distances are kept as dist_bits() (never NaN:
- * the node test's mask excludes it). Should the queue
- * fill (a huge k), the overflowing child is searched depth-first at once
- * instead, which stays exact. */
+ * the node test's mask excludes it). Should the queue fill (a huge k), the
+ * overflowing child is searched depth-first at once instead, which stays
+ * exact. */
 #define QCAP 1024
 
 typedef struct queue {
