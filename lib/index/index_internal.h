@@ -136,6 +136,21 @@ static inline void gk_pack_prefetch(const gk_pack_t *p, uint32_t level,
         __builtin_prefetch(a + o);
 }
 
+/* Number of slots of node j on level l that exist (the rest of a node at
+ * the end of a level is padding). */
+static inline size_t gk_pack_slots(const gk_pack_t *p, uint32_t l, size_t j)
+{
+    size_t below = l == 0 ? p->n : p->count[l - 1];
+    size_t m = below - j * p->B;
+    return m < p->B ? m : p->B;
+}
+
+/* mask restricted to its first m bits (m <= 64). */
+static inline uint64_t gk_first_slots(uint64_t mask, size_t m)
+{
+    return m < 64 ? mask & ((UINT64_C(1) << m) - 1) : mask;
+}
+
 /* Slot s of a leaf or of an inner node, as a box of doubles. */
 static inline gk_box_t gk_leaf_box(const double *nd, uint32_t B, uint32_t s)
 {

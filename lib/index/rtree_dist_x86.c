@@ -82,11 +82,6 @@ static inline GK_AVX2 uint64_t step256(const q256_t *q, __m256d a, __m256d b,
     return (uint64_t)(unsigned)_mm256_movemask_pd(ok);
 }
 
-static inline uint64_t first_slots(uint64_t mask, size_t m)
-{
-    return m < 64 ? mask & ((UINT64_C(1) << m) - 1) : mask;
-}
-
 /* Leaves hold doubles. B is a multiple of 4: under AVX-512 the last step
  * may hold 4 slots. */
 static GK_AVX512 uint64_t mask2_avx512(const double *nd, uint32_t B,
@@ -103,7 +98,7 @@ static GK_AVX512 uint64_t mask2_avx512(const double *nd, uint32_t B,
                         _mm512_maskz_loadu_pd(live, nd + 3 * B + i), out + i)
                 << i;
     }
-    return first_slots(mask, m);
+    return gk_first_slots(mask, m);
 }
 
 static GK_AVX2 uint64_t mask2_avx2(const double *nd, uint32_t B, gk_box_t q,
@@ -117,7 +112,7 @@ static GK_AVX2 uint64_t mask2_avx2(const double *nd, uint32_t B, gk_box_t q,
                         _mm256_loadu_pd(nd + 2 * B + i),
                         _mm256_loadu_pd(nd + 3 * B + i), out + i)
                 << i;
-    return first_slots(mask, m);
+    return gk_first_slots(mask, m);
 }
 
 /* Inner nodes hold floats: load, widen (exact), then the same step. A
@@ -144,7 +139,7 @@ static GK_AVX512 uint64_t imask2_avx512(const float *nd, uint32_t B,
                         load8f(nd + 3 * B + i, full), out + i)
                 << i;
     }
-    return first_slots(mask, m);
+    return gk_first_slots(mask, m);
 }
 
 static GK_AVX2 uint64_t imask2_avx2(const float *nd, uint32_t B, gk_box_t q,
@@ -158,7 +153,7 @@ static GK_AVX2 uint64_t imask2_avx2(const float *nd, uint32_t B, gk_box_t q,
                         _mm256_cvtps_pd(_mm_loadu_ps(nd + 2 * B + i)),
                         _mm256_cvtps_pd(_mm_loadu_ps(nd + 3 * B + i)), out + i)
                 << i;
-    return first_slots(mask, m);
+    return gk_first_slots(mask, m);
 }
 
 gk_inner_mask2_fn gk_inner_mask2_x86(int level)

@@ -267,13 +267,6 @@ static double leaf_ub2(const knn_t *s, const gk_pack_t *p, size_t j,
     return best;
 }
 
-static size_t valid_slots(const gk_pack_t *p, uint32_t l, size_t j)
-{
-    size_t below = l == 0 ? p->n : p->count[l - 1];
-    size_t m = below - j * p->B;
-    return m < p->B ? m : p->B;
-}
-
 /* Squared distances of the first m slots of a node into out, and the bit
  * mask of the slots with a finite squared distance <= b2: the slots worth a
  * look, found without a branch per slot. The AVX-512 / AVX2 version
@@ -297,7 +290,7 @@ static uint64_t node_mask2(const knn_t *s, const double *nd, uint32_t B,
     for (uint32_t i = 0; i < B; i++)
         mask |= (uint64_t)(out[i] <= b2 && out[i] < INFINITY) << i;
 #endif
-    return m < 64 ? mask & ((UINT64_C(1) << m) - 1) : mask;
+    return gk_first_slots(mask, m);
 }
 
 /* node_mask2 for an inner node: its float boxes widened exactly to double,
@@ -341,13 +334,13 @@ static uint64_t inner_mask2(const knn_t *s, const float *nd, uint32_t B,
         mask |= (uint64_t)(out[i] <= b2 && out[i] < INFINITY) << i;
     }
 #endif
-    return m < 64 ? mask & ((UINT64_C(1) << m) - 1) : mask;
+    return gk_first_slots(mask, m);
 }
 
 static void visit(knn_t *s, const gk_pack_t *p, uint32_t l, size_t j)
 {
     const uint32_t B = p->B;
-    size_t m = valid_slots(p, l, j);
+    size_t m = gk_pack_slots(p, l, j);
     double dist[GK_RTREE_MAX_NODE];
     if (l == 0) {
         const double *nd = gk_pack_leaf(p, j);
@@ -561,7 +554,7 @@ static bool seed(knn_t *s, const gk_pack_t *p, queue_t *qu)
     size_t j = 0;
     for (uint32_t l = p->nlevels - 1; l > 0; l--) {
         const float *nd = gk_pack_inner(p, l, j);
-        size_t m = valid_slots(p, l, j);
+        size_t m = gk_pack_slots(p, l, j);
         double b2 = bound2(s);
         mask[l] = inner_mask2(s, nd, p->B, b2, m, dist[l]);
         size_t c = prefetch_nearest(p, l, j, dist[l], mask[l], m);
@@ -611,7 +604,7 @@ static void best_first(knn_t *s, const gk_pack_t *p)
             continue;
         }
         const float *nd = gk_pack_inner(p, l, j);
-        size_t m = valid_slots(p, l, j);
+        size_t m = gk_pack_slots(p, l, j);
         double dist[GK_RTREE_MAX_NODE];
         double b2 = bound2(s);
         uint64_t mask = inner_mask2(s, nd, B, b2, m, dist);

@@ -79,14 +79,11 @@ gk_status_t gk_rtree_check_opts(gk_context_t *ctx, const char *fn,
     return GK_OK;
 }
 
-/* Slots of node j on level l that exist (the rest is padding). */
+/* Bits of the slots of node j on level l that exist (the rest is
+ * padding). */
 static inline uint64_t valid_mask(const gk_pack_t *p, uint32_t l, size_t j)
 {
-    size_t below = l == 0 ? p->n : p->count[l - 1];
-    size_t m = below - j * p->B;
-    if (m >= 64)
-        return ~(uint64_t)0;
-    return ((uint64_t)1 << m) - 1;
+    return gk_first_slots(~(uint64_t)0, gk_pack_slots(p, l, j));
 }
 
 static inline uint64_t mask_box(const double *p, uint32_t B, gk_box_t w)
