@@ -10,7 +10,6 @@
 //
 //   bench_knn_pair DATA_DIR uniform|clustered [REPS]
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -23,6 +22,7 @@
 #include <boost/geometry/index/rtree.hpp>
 
 #include "geokota/geokota.h"
+#include "rtree_bench_util.h"
 
 namespace bg = boost::geometry;
 namespace bgi = boost::geometry::index;
@@ -35,20 +35,8 @@ static const size_t N_BOXES = 1000000, N_KNN = 10000, K = 10;
 static std::vector<double> read_f64(const std::string &p, size_t n)
 {
     std::vector<double> v(n);
-    FILE *f = fopen(p.c_str(), "rb");
-    if (!f || fread(v.data(), sizeof(double), n, f) != n) {
-        fprintf(stderr, "cannot read %s\n", p.c_str());
-        exit(1);
-    }
-    fclose(f);
+    bench_read_f64(p.c_str(), v.data(), n);
     return v;
-}
-
-static double now()
-{
-    return std::chrono::duration<double>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
 }
 
 static double cpu_now()
@@ -93,17 +81,17 @@ int main(int argc, char **argv)
     for (int rep = 0; rep < reps; rep++) {
         int64_t ids[K];
         double d[K];
-        double t0 = now(), c0 = cpu_now(), s = 0;
+        double t0 = bench_now(), c0 = cpu_now(), s = 0;
         for (size_t i = 0; i < N_KNN; i++) {
             gk_box_t q = {k[2 * i], k[2 * i + 1], k[2 * i], k[2 * i + 1]};
             size_t n = gk_rtree_nearest(g, q, K, nullptr, ids, d);
             for (size_t j = 0; j < n; j++)
                 s += d[j] * d[j];
         }
-        tg.push_back(now() - t0);
+        tg.push_back(bench_now() - t0);
         cg.push_back(cpu_now() - c0);
         sum_g = s;
-        t0 = now();
+        t0 = bench_now();
         c0 = cpu_now();
         s = 0;
         for (size_t i = 0; i < N_KNN; i++) {
@@ -113,7 +101,7 @@ int main(int argc, char **argv)
             for (auto &v : out)
                 s += std::pow(bg::comparable_distance(p, v.first), 1.0);
         }
-        tb.push_back(now() - t0);
+        tb.push_back(bench_now() - t0);
         cb.push_back(cpu_now() - c0);
         sum_b = s;
     }

@@ -31,6 +31,7 @@
 #include <sqlite3.h>
 
 #include "geokota/geokota.h"
+#include "rtree_bench_util.h"
 
 #define N_BOXES 1000000
 #define N_WINDOWS 100000
@@ -83,13 +84,12 @@ static double *read_f64(const char *dir, const char *name, size_t n)
 {
     char p[1024];
     snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "rb");
     double *v = malloc(n * sizeof *v);
-    if (!f || fread(v, sizeof *v, n, f) != n) {
-        fprintf(stderr, "cannot read %s (run --gen first)\n", p);
+    if (!v) {
+        fprintf(stderr, "out of memory reading %s\n", p);
         exit(1);
     }
-    fclose(f);
+    bench_read_f64(p, v, n);
     return v;
 }
 
@@ -161,36 +161,6 @@ static void gen(const char *dir)
 }
 
 /* ---- measuring ------------------------------------------------------- */
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static long status_kib(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long v = -1;
-    size_t kl = strlen(key);
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, key, kl) == 0)
-            v = atol(line + kl + 1);
-    if (f)
-        fclose(f);
-    return v;
-}
-
-static void reset_peak(void)
-{
-    FILE *f = fopen("/proc/self/clear_refs", "w");
-    if (f) {
-        fputs("5", f);
-        fclose(f);
-    }
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -526,16 +496,16 @@ static void gk_open_times(void *t, const char *dir, const char *dist,
     uint64_t sum = 0;
     for (int rep = 0; rep < reps; rep++) {
         gk_rtree_t *o;
-        double t0 = now();
+        double t0 = bench_now();
         gk_rtree_open(NULL, p, NULL, &o);
         gk_query(o, w, 1, &sum);
-        to[rep] = now() - t0;
+        to[rep] = bench_now() - t0;
         gk_rtree_free(o);
         gk_rtree_open_opts_t nv = {true};
-        t0 = now();
+        t0 = bench_now();
         gk_rtree_open(NULL, p, &nv, &o);
         gk_query(o, w, 1, &sum);
-        tn[rep] = now() - t0;
+        tn[rep] = bench_now() - t0;
         if (rep == reps - 1) {
             uint64_t s1 = 0, s2 = 0;
             uint64_t hits = gk_query(o, w, 1000, &s1);
@@ -569,7 +539,7 @@ static void sqlite_open_times(void *t, const char *dir, const char *dist,
     uint64_t want_sum = 0, want = sqlite_query(mem, w, 1, &want_sum);
     reps = reps < 5 ? 5 : reps; /* cheap beside the build: 5 at least */
     for (int rep = 0; rep < reps; rep++) {
-        double t0 = now();
+        double t0 = bench_now();
         sq_t f = {NULL, NULL};
         sqlite3_open_v2(p, &f.db, SQLITE_OPEN_READONLY, NULL);
         sqlite3_prepare_v2(f.db,
@@ -579,7 +549,7 @@ static void sqlite_open_times(void *t, const char *dir, const char *dist,
         uint64_t sum = 0, hits = sqlite_query(&f, w, 1, &sum);
         sqlite3_finalize(f.q);
         sqlite3_close(f.db);
-        to[rep] = now() - t0;
+        to[rep] = bench_now() - t0;
         if (hits != want || sum != want_sum)
             fprintf(stderr, "sqlite: opened file differs!\n");
     }
@@ -651,22 +621,22 @@ int main(int argc, char **argv)
     for (int rep = 0; rep < reps; rep++) {
         if (t)
             lib->destroy(t);
-        long before = status_kib("VmRSS");
-        reset_peak();
-        double t0 = now();
+        long before = bench_status_kib("VmRSS");
+        bench_reset_peak();
+        double t0 = bench_now();
         t = lib->build(b, N_BOXES, node);
-        tb[rep] = now() - t0;
+        tb[rep] = bench_now() - t0;
         if (rep == 0) {
-            r.index_mib = (double)(status_kib("VmRSS") - before) / 1024.0;
-            r.peak_mib = (double)(status_kib("VmHWM") - before) / 1024.0;
+            r.index_mib = (double)(bench_status_kib("VmRSS") - before) / 1024.0;
+            r.peak_mib = (double)(bench_status_kib("VmHWM") - before) / 1024.0;
         }
     }
     r.build = median(tb, reps);
     for (int rep = 0; rep < reps; rep++) {
         uint64_t sum = 0;
-        double t0 = now();
+        double t0 = bench_now();
         r.hits = lib->query(t, w, N_WINDOWS, &sum);
-        tq[rep] = now() - t0;
+        tq[rep] = bench_now() - t0;
         r.hitsum = sum;
     }
     r.query = median(tq, reps);
@@ -675,9 +645,9 @@ int main(int argc, char **argv)
         int64_t *res = malloc(N_KNN * K * sizeof *res);
         size_t *cnt = malloc(N_KNN * sizeof *cnt);
         for (int rep = 0; rep < reps; rep++) {
-            double t0 = now();
+            double t0 = bench_now();
             lib->knn(t, k, N_KNN, res, cnt);
-            tk[rep] = now() - t0;
+            tk[rep] = bench_now() - t0;
         }
         r.knn = median(tk, reps);
         /* the fastest repetition too: on a loaded machine the minimum is

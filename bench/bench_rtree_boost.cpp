@@ -7,7 +7,6 @@
 //                     [--reps R]
 // prints one RESULT line in the format of bench_rtree.c.
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -18,6 +17,8 @@
 
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
+
+#include "rtree_bench_util.h"
 
 namespace bg = boost::geometry;
 namespace bgi = boost::geometry::index;
@@ -31,43 +32,8 @@ static const size_t K = 10;
 static std::vector<double> read_f64(const std::string &p, size_t n)
 {
     std::vector<double> v(n);
-    FILE *f = fopen(p.c_str(), "rb");
-    if (!f || fread(v.data(), sizeof(double), n, f) != n) {
-        fprintf(stderr, "cannot read %s\n", p.c_str());
-        exit(1);
-    }
-    fclose(f);
+    bench_read_f64(p.c_str(), v.data(), n);
     return v;
-}
-
-static long status_kib(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long v = -1;
-    size_t kl = strlen(key);
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, key, kl) == 0)
-            v = atol(line + kl + 1);
-    if (f)
-        fclose(f);
-    return v;
-}
-
-static void reset_peak()
-{
-    FILE *f = fopen("/proc/self/clear_refs", "w");
-    if (f) {
-        fputs("5", f);
-        fclose(f);
-    }
-}
-
-static double now()
-{
-    return std::chrono::duration<double>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
 }
 
 static double median(std::vector<double> v)
@@ -88,9 +54,9 @@ static void run(const char *lib, const char *dist, const std::vector<double> &b,
     for (int rep = 0; rep < reps; rep++) {
         delete t;
         t = nullptr;
-        long before = status_kib("VmRSS");
-        reset_peak();
-        double t0 = now();
+        long before = bench_status_kib("VmRSS");
+        bench_reset_peak();
+        double t0 = bench_now();
         if (pack) {
             std::vector<value_t> v;
             v.reserve(N_BOXES);
@@ -106,17 +72,17 @@ static void run(const char *lib, const char *dist, const std::vector<double> &b,
                                         point_t(b[4 * i + 2], b[4 * i + 3])),
                                   (int64_t)i));
         }
-        tb.push_back(now() - t0);
+        tb.push_back(bench_now() - t0);
         if (rep == 0) {
-            index_mib = (status_kib("VmRSS") - before) / 1024.0;
-            peak_mib = (status_kib("VmHWM") - before) / 1024.0;
+            index_mib = (bench_status_kib("VmRSS") - before) / 1024.0;
+            peak_mib = (bench_status_kib("VmHWM") - before) / 1024.0;
         }
     }
     uint64_t hits = 0, sum = 0;
     std::vector<value_t> out;
     for (int rep = 0; rep < reps; rep++) {
         hits = sum = 0;
-        double t0 = now();
+        double t0 = bench_now();
         for (size_t i = 0; i < N_WINDOWS; i++) {
             out.clear();
             box_t q(point_t(w[4 * i], w[4 * i + 1]),
@@ -126,11 +92,11 @@ static void run(const char *lib, const char *dist, const std::vector<double> &b,
                 sum += (uint64_t)v.second;
             hits += out.size();
         }
-        tq.push_back(now() - t0);
+        tq.push_back(bench_now() - t0);
     }
     std::vector<int64_t> res(N_KNN * K, -1);
     for (int rep = 0; rep < reps; rep++) {
-        double t0 = now();
+        double t0 = bench_now();
         for (size_t i = 0; i < N_KNN; i++) {
             out.clear();
             point_t p(k[2 * i], k[2 * i + 1]);
@@ -138,7 +104,7 @@ static void run(const char *lib, const char *dist, const std::vector<double> &b,
             for (size_t j = 0; j < out.size() && j < K; j++)
                 res[K * i + j] = out[j].second;
         }
-        tk.push_back(now() - t0);
+        tk.push_back(bench_now() - t0);
     }
     /* the fastest repetition: the steadiest figure on a loaded machine */
     printf("KNN_MIN lib=%s dist=%s knn_min_s=%.5f\n", lib, dist,
