@@ -164,6 +164,15 @@ static inline gk_box_t gk_inner_box(const float *nd, uint32_t B, uint32_t s)
     return b;
 }
 
+/* Box of slot s of node j on level l: exact on a leaf, rounded outward
+ * (it contains every item below) on an inner node. */
+static inline gk_box_t gk_pack_slot_box(const gk_pack_t *p, uint32_t l,
+                                        size_t j, uint32_t s)
+{
+    return l == 0 ? gk_leaf_box(gk_pack_leaf(p, j), p->B, s)
+                  : gk_inner_box(gk_pack_inner(p, l, j), p->B, s);
+}
+
 /* Id of slot s of the leaf whose node pointer is nd. */
 static inline int64_t gk_pack_id(const gk_pack_t *p, const double *nd,
                                  uint32_t s)
@@ -225,6 +234,9 @@ gk_status_t gk_pack_build(gk_context_t *ctx, const gk_box_t *boxes,
                           uint32_t B, gk_rtree_method_t method,
                           gk_pack_t **out);
 void gk_pack_free(gk_pack_t *p);
+/* The union of the slots of node j on level l (padding and removed slots
+ * hold the empty box and add nothing). */
+gk_box_t gk_pack_node_box(const gk_pack_t *p, uint32_t l, size_t j);
 /* Recompute level l >= 1 from level l-1. */
 void gk_pack_fill_level(gk_pack_t *p, uint32_t l);
 /* The empty box (+inf, +inf, -inf, -inf) that pads nodes. */

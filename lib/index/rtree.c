@@ -152,7 +152,7 @@ gk_status_t gk_rtree_gather(gk_context_t *ctx, const gk_rtree_t *t,
         const gk_pack_t *p = t->parts[i];
         for (size_t j = 0; p->nlevels && j < p->count[0]; j++) {
             const double *nd = gk_pack_leaf(p, j);
-            size_t m = p->n - j * p->B < p->B ? p->n - j * p->B : p->B;
+            size_t m = gk_pack_slots(p, 0, j);
             for (size_t s = 0; s < m; s++) {
                 gk_box_t b = {nd[s], nd[p->B + s], nd[2 * p->B + s],
                               nd[3 * p->B + s]};

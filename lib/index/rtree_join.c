@@ -60,34 +60,6 @@ static bool emit_visit(int64_t id, const gk_box_t *box, void *user)
     return o->fixed_is_a ? emit(o, o->fixed, id) : emit(o, id, o->fixed);
 }
 
-static gk_box_t slot_box(const double *nd, uint32_t B, uint32_t s)
-{
-    return gk_leaf_box(nd, B, s);
-}
-
-/* Box of slot s of node j on level l (an inner box is outward rounded:
- * it contains every item below, which is all the join needs of it). */
-static gk_box_t any_slot_box(const gk_pack_t *p, uint32_t l, size_t j,
-                             uint32_t s)
-{
-    return l == 0 ? gk_leaf_box(gk_pack_leaf(p, j), p->B, s)
-                  : gk_inner_box(gk_pack_inner(p, l, j), p->B, s);
-}
-
-static gk_box_t root_box(const gk_pack_t *p)
-{
-    gk_box_t r = gk_box_empty();
-    size_t m = p->nlevels == 1 ? p->n : p->count[p->nlevels - 2];
-    for (size_t s = 0; s < m; s++) {
-        gk_box_t b = any_slot_box(p, p->nlevels - 1, 0, (uint32_t)s);
-        r.xmin = fmin(r.xmin, b.xmin);
-        r.ymin = fmin(r.ymin, b.ymin);
-        r.xmax = fmax(r.xmax, b.xmax);
-        r.ymax = fmax(r.ymax, b.ymax);
-    }
-    return r;
-}
-
 typedef struct work {
     pair_t *v;
     size_t n, cap;
@@ -112,8 +84,9 @@ static bool join_packs(const gk_pack_t *A, const gk_pack_t *Bp, work_t *w,
 {
     if (!A->nlevels || !Bp->nlevels)
         return true;
-    pair_t root = {A->nlevels - 1, Bp->nlevels - 1, 0, 0, root_box(A),
-                   root_box(Bp)};
+    pair_t root = {A->nlevels - 1, Bp->nlevels - 1, 0, 0,
+                   gk_pack_node_box(A, A->nlevels - 1, 0),
+                   gk_pack_node_box(Bp, Bp->nlevels - 1, 0)};
     if (!gk_box_hits(root.ba, root.bb))
         return true;
     w->n = 0;
@@ -129,7 +102,7 @@ static bool join_packs(const gk_pack_t *A, const gk_pack_t *Bp, work_t *w,
                 uint32_t s = (uint32_t)__builtin_ctzll(ma);
                 ma &= ma - 1;
                 uint64_t mb = gk_pack_mask_box(Bp, 0, p.jb,
-                                               slot_box(na, A->B, s));
+                                               gk_leaf_box(na, A->B, s));
                 while (mb) {
                     uint32_t t = (uint32_t)__builtin_ctzll(mb);
                     mb &= mb - 1;
@@ -152,11 +125,11 @@ static bool join_packs(const gk_pack_t *A, const gk_pack_t *Bp, work_t *w,
             if (expand_a) {
                 c.la = l - 1;
                 c.ja = j * X->B + s;
-                c.ba = any_slot_box(X, l, j, s);
+                c.ba = gk_pack_slot_box(X, l, j, s);
             } else {
                 c.lb = l - 1;
                 c.jb = j * X->B + s;
-                c.bb = any_slot_box(X, l, j, s);
+                c.bb = gk_pack_slot_box(X, l, j, s);
             }
             if (!push(w, c))
                 return false;

@@ -120,15 +120,12 @@ static float *inner_w(gk_pack_t *p, uint32_t level, size_t j)
                              j * gk_pack_node_bytes(p, level));
 }
 
-/* The union of the B slots of a leaf or an inner node (floats widen
- * exactly, so the union of outward boxes is outward too). */
-static gk_box_t node_union(const gk_pack_t *p, uint32_t l, size_t j)
+/* Floats widen exactly, so the union of outward boxes is outward too. */
+gk_box_t gk_pack_node_box(const gk_pack_t *p, uint32_t l, size_t j)
 {
-    uint32_t B = p->B;
     gk_box_t b = gk_box_empty();
-    for (uint32_t i = 0; i < B; i++) {
-        gk_box_t c = l == 0 ? gk_leaf_box(gk_pack_leaf(p, j), B, i)
-                            : gk_inner_box(gk_pack_inner(p, l, j), B, i);
+    for (uint32_t i = 0; i < p->B; i++) {
+        gk_box_t c = gk_pack_slot_box(p, l, j, i);
         b.xmin = c.xmin < b.xmin ? c.xmin : b.xmin;
         b.ymin = c.ymin < b.ymin ? c.ymin : b.ymin;
         b.xmax = c.xmax > b.xmax ? c.xmax : b.xmax;
@@ -146,7 +143,7 @@ void gk_pack_fill_level(gk_pack_t *p, uint32_t l)
             size_t c = j * B + s;
             gk_box_t b = gk_box_empty();
             if (c < p->count[l - 1])
-                b = node_union(p, l - 1, c);
+                b = gk_pack_node_box(p, l - 1, c);
             set_inner_slot(dst, B, s, b);
         }
     }
