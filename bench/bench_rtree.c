@@ -421,6 +421,9 @@ static uint64_t geos_query(void *t, const double *w, size_t nw, uint64_t *sum)
 }
 
 /* SQLite R*Tree, in memory */
+#define SQLITE_WINDOW                                                      \
+    "SELECT id FROM rt WHERE minx <= ?2 AND maxx >= ?1 AND miny <= ?4 "    \
+    "AND maxy >= ?3"
 typedef struct sq {
     sqlite3 *db;
     sqlite3_stmt *q;
@@ -448,10 +451,7 @@ static void *sqlite_build(const double *b, size_t n, int node)
     }
     sqlite3_finalize(ins);
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-    sqlite3_prepare_v2(s->db,
-                       "SELECT id FROM rt WHERE minx <= ?2 AND maxx >= ?1 "
-                       "AND miny <= ?4 AND maxy >= ?3",
-                       -1, &s->q, NULL);
+    sqlite3_prepare_v2(s->db, SQLITE_WINDOW, -1, &s->q, NULL);
     return s;
 }
 static void sqlite_destroy(void *t)
@@ -542,10 +542,7 @@ static void sqlite_open_times(void *t, const char *dir, const char *dist,
         double t0 = bench_now();
         sq_t f = {NULL, NULL};
         sqlite3_open_v2(p, &f.db, SQLITE_OPEN_READONLY, NULL);
-        sqlite3_prepare_v2(f.db,
-                           "SELECT id FROM rt WHERE minx <= ?2 AND maxx >= ?1 "
-                           "AND miny <= ?4 AND maxy >= ?3",
-                           -1, &f.q, NULL);
+        sqlite3_prepare_v2(f.db, SQLITE_WINDOW, -1, &f.q, NULL);
         uint64_t sum = 0, hits = sqlite_query(&f, w, 1, &sum);
         sqlite3_finalize(f.q);
         sqlite3_close(f.db);
