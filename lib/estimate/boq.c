@@ -444,6 +444,23 @@ static size_t plan_slot(const build_t *b, const gk_template_t *tpl)
     return s;
 }
 
+/* Catalog index of `material`, used by the layer or item (`part`) `name`
+ * of template t; the error names road `id`, the first to use t. */
+static gk_status_t find_material(const build_t *b, const char *id,
+                                 const gk_template_t *t, const char *part,
+                                 const char *name, const char *material,
+                                 size_t *out)
+{
+    long mat = gk_catalog_find(b->cat, material);
+    if (mat < 0)
+        return gk_error(b->ctx, GK_ERR_INPUT_INVALID,
+                        "road %s: template %s: %s %s: material \"%s\" is not "
+                        "in catalog %s",
+                        id, t->name, part, name, material, b->cat->id);
+    *out = (size_t)mat;
+    return GK_OK;
+}
+
 /* Resolve a template new to this build: copy its strings, find its
  * materials (the first road using it names it in the error) and count the
  * lines a road of it has, by the very functions that will make them. */
@@ -460,26 +477,15 @@ static gk_status_t plan_new(build_t *b, const gk_template_t *t,
     if (!p->name || !p->layer_name || !p->item_name || !p->layer_mat ||
         !p->item_mat)
         return gk_error_nomem(b->ctx, "the bill of quantities");
-    for (size_t k = 0; k < t->n_layers; k++) {
-        long mat = gk_catalog_find(b->cat, t->layers[k].material);
-        if (mat < 0)
-            return gk_error(b->ctx, GK_ERR_INPUT_INVALID,
-                            "road %s: template %s: layer %s: material \"%s\" "
-                            "is not in catalog %s",
-                            id, t->name, t->layers[k].name,
-                            t->layers[k].material, b->cat->id);
-        p->layer_mat[k] = (size_t)mat;
-    }
-    for (size_t k = 0; k < t->n_items; k++) {
-        long mat = gk_catalog_find(b->cat, t->items[k].material);
-        if (mat < 0)
-            return gk_error(b->ctx, GK_ERR_INPUT_INVALID,
-                            "road %s: template %s: item %s: material \"%s\" "
-                            "is not in catalog %s",
-                            id, t->name, t->items[k].name,
-                            t->items[k].material, b->cat->id);
-        p->item_mat[k] = (size_t)mat;
-    }
+    gk_status_t st = GK_OK;
+    for (size_t k = 0; st == GK_OK && k < t->n_layers; k++)
+        st = find_material(b, id, t, "layer", t->layers[k].name,
+                           t->layers[k].material, &p->layer_mat[k]);
+    for (size_t k = 0; st == GK_OK && k < t->n_items; k++)
+        st = find_material(b, id, t, "item", t->items[k].name,
+                           t->items[k].material, &p->item_mat[k]);
+    if (st != GK_OK)
+        return st;
     for (size_t k = 0; k < t->n_layers; k++)
         if (!(p->layer_name[k] = pool_strdup(boq, t->layers[k].name)))
             return gk_error_nomem(b->ctx, "the bill of quantities");
