@@ -80,6 +80,8 @@ int cli_common_option(cli_t *cli, int opt, const char *help)
         if (!cli_parse_format(cli, optarg, false))
             return cli_usage_error(cli->command, "unknown format '%s'", optarg);
         return EXIT_OK;
+    case CLI_OPT_LAYER: cli->read->layer = optarg; return EXIT_OK;
+    case CLI_OPT_WHERE: cli->read->where = optarg; return EXIT_OK;
     case 'o': cli->out_path = optarg; return EXIT_OK;
     case 'q': cli->quiet = true; return EXIT_OK;
     case 'h': fputs(help, stdout); return -1;

@@ -35,6 +35,7 @@ typedef struct cli {
     char **warnings;     /* collected for JSON reports too */
     size_t nwarnings;
     bool progress_shown;
+    gk_read_opts_t *read; /* where --layer and --where go (CLI_READ_OPTIONS) */
 } cli_t;
 
 /* Set up the context (logger, progress) for a command. */
@@ -45,8 +46,10 @@ int cli_done(cli_t *cli, int code);
 /* The options every command takes: they end each command's getopt_long
  * table (CLI_COMMON_OPTIONS, then nothing) and its short options are
  * CLI_SHORT_OPTIONS. A command numbers its own long options from 256;
- * --format gets a code above those. */
-enum { CLI_OPT_FORMAT = 1024 };
+ * the shared ones get codes above those. A command that reads a vector
+ * layer also lists CLI_READ_OPTIONS (--layer NAME, --where SQL) and points
+ * cli->read at its gk_read_opts_t before parsing. */
+enum { CLI_OPT_FORMAT = 1024, CLI_OPT_LAYER, CLI_OPT_WHERE };
 #define CLI_SHORT_OPTIONS "o:qh"
 #define CLI_COMMON_OPTIONS                                 \
     {"format", required_argument, NULL, CLI_OPT_FORMAT},   \
@@ -54,9 +57,13 @@ enum { CLI_OPT_FORMAT = 1024 };
     {"quiet", no_argument, NULL, 'q'},                     \
     {"help", no_argument, NULL, 'h'},                      \
     {NULL, 0, NULL, 0}
+#define CLI_READ_OPTIONS                                   \
+    {"layer", required_argument, NULL, CLI_OPT_LAYER},     \
+    {"where", required_argument, NULL, CLI_OPT_WHERE}
 
 /* The default of a command's getopt_long switch: -o FILE and -q set
- * cli->out_path and cli->quiet; -h prints `help` to stdout; --format takes
+ * cli->out_path and cli->quiet, --layer and --where cli->read's layer and
+ * where; -h prints `help` to stdout; --format takes
  * table|json|csv (a command whose formats differ handles CLI_OPT_FORMAT,
  * or -h, in its own case before this). Any other option is a usage error.
  * Returns EXIT_OK to go on, -1 after the help (the command then exits 0),

@@ -91,7 +91,7 @@ typedef struct estimate_args {
 static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
 {
     enum { O_TEMPLATE = 256, O_WIDTH, O_WTABLE, O_PRICES, O_NOWASTE, O_CONCRETE,
-           O_SKIP, O_CORR, O_LAYER, O_WHERE, O_CRS, O_DATA, O_LANG,
+           O_SKIP, O_CORR, O_CRS, O_DATA, O_LANG,
            O_WF, O_TF, O_NF, O_SF, O_LF, O_CF, O_DEM, O_PROFILE, O_CAMBER,
            O_VMETHOD, O_SWELL, O_SHRINK, O_TRUCK, O_OFFSET, O_SMOOTH, O_ASSETS,
            O_AMARGIN };
@@ -106,8 +106,7 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
         {"corridors", required_argument, NULL, O_CORR},
         {"assets", required_argument, NULL, O_ASSETS},
         {"assets-margin", required_argument, NULL, O_AMARGIN},
-        {"layer", required_argument, NULL, O_LAYER},
-        {"where", required_argument, NULL, O_WHERE},
+        CLI_READ_OPTIONS,
         {"crs", required_argument, NULL, O_CRS},
         {"data-dir", required_argument, NULL, O_DATA},
         {"lang", required_argument, NULL, O_LANG},
@@ -134,6 +133,7 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
     a->ew.swell = 1.25;
     a->ew.shrink = 0.90;
     a->truck_m3 = 6;
+    cli->read = &a->read;
     optind = 1;
     while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, opts, NULL)) != -1) {
         switch (c) {
@@ -202,8 +202,6 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
                 return cli_usage_error("estimate", "--assets-margin needs "
                                        "metres >= 0, not '%s'", optarg);
             break;
-        case O_LAYER: a->read.layer = optarg; break;
-        case O_WHERE: a->read.where = optarg; break;
         case O_CRS: a->crs = optarg; break;
         case O_DATA: a->data_dir = optarg; break;
         case CLI_OPT_FORMAT: /* markdown too, and the BOQ's own format */

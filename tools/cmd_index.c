@@ -48,10 +48,9 @@ typedef struct index_args {
 
 static int parse(cli_t *cli, int argc, char **argv, index_args_t *a)
 {
-    enum { O_LAYER = 256, O_WHERE, O_NODE, O_BBOX, O_POINT, O_K, O_WITHIN };
+    enum { O_NODE = 256, O_BBOX, O_POINT, O_K, O_WITHIN };
     static const struct option opts[] = {
-        {"layer", required_argument, NULL, O_LAYER},
-        {"where", required_argument, NULL, O_WHERE},
+        CLI_READ_OPTIONS,
         {"node-size", required_argument, NULL, O_NODE},
         {"bbox", required_argument, NULL, O_BBOX},
         {"point", required_argument, NULL, O_POINT},
@@ -60,12 +59,11 @@ static int parse(cli_t *cli, int argc, char **argv, index_args_t *a)
         CLI_COMMON_OPTIONS,
     };
     a->k = 1;
+    cli->read = &a->read;
     int c, code;
     optind = 1;
     while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, opts, NULL)) != -1) {
         switch (c) {
-        case O_LAYER: a->read.layer = optarg; break;
-        case O_WHERE: a->read.where = optarg; break;
         case O_NODE:
             if (!cli_parse_double(optarg, &a->node_size) || a->node_size < 2 ||
                 a->node_size > 1024)

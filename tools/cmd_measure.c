@@ -148,10 +148,9 @@ static int write_table(cli_t *cli, const gk_layer_t *l, int idf,
 
 static int parse(cli_t *cli, int argc, char **argv, measure_args_t *a)
 {
-    enum { O_LAYER = 256, O_WHERE, O_CRS, O_METHOD, O_GROUND, O_IDF, O_SKIP };
+    enum { O_CRS = 256, O_METHOD, O_GROUND, O_IDF, O_SKIP };
     static const struct option opts[] = {
-        {"layer", required_argument, NULL, O_LAYER},
-        {"where", required_argument, NULL, O_WHERE},
+        CLI_READ_OPTIONS,
         {"crs", required_argument, NULL, O_CRS},
         {"method", required_argument, NULL, O_METHOD},
         {"ground", no_argument, NULL, O_GROUND},
@@ -159,12 +158,11 @@ static int parse(cli_t *cli, int argc, char **argv, measure_args_t *a)
         {"skip-invalid", no_argument, NULL, O_SKIP},
         CLI_COMMON_OPTIONS,
     };
+    cli->read = &a->read;
     int c, code;
     optind = 1;
     while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, opts, NULL)) != -1) {
         switch (c) {
-        case O_LAYER: a->read.layer = optarg; break;
-        case O_WHERE: a->read.where = optarg; break;
         case O_CRS: a->crs = optarg; break;
         case O_METHOD:
             if (strcmp(optarg, "geodesic") == 0)

@@ -92,38 +92,47 @@ void gk_boq_free(gk_boq_t *boq)
  * The memory is not zeroed: the build writes every field it hands out. */
 #define ARENA_CHUNK ((size_t)64 << 10)
 
+/* Build state only: the chunks go to boq's pool, and the BOQ keeps none
+ * of this. */
+typedef struct arena {
+    gk_boq_t *boq;
+    char *next; /* the free part of the current chunk */
+    size_t left;
+    size_t chunk; /* size of the next chunk; 0: ARENA_CHUNK */
+} arena_t;
+
 /* n elements of `size` bytes aligned to `align` (a power of two, at most
  * 64), never NULL for n = 0; NULL when out of memory. */
-static void *arena_alloc(gk_boq_t *boq, size_t n, size_t size, size_t align)
+static void *arena_alloc(arena_t *a, size_t n, size_t size, size_t align)
 {
     if (size && n > SIZE_MAX / 2 / size)
         return NULL;
     size_t bytes = n * size;
     if (bytes == 0)
         bytes = 1;
-    size_t pad = (size_t)(-(uintptr_t)boq->arena_next & (align - 1));
-    if (!boq->arena_next || pad + bytes > boq->arena_left) {
-        size_t chunk = boq->arena_chunk ? boq->arena_chunk : ARENA_CHUNK;
+    size_t pad = (size_t)(-(uintptr_t)a->next & (align - 1));
+    if (!a->next || pad + bytes > a->left) {
+        size_t chunk = a->chunk ? a->chunk : ARENA_CHUNK;
         if (chunk < bytes)
             chunk = bytes;
         size_t len = 0;
         void *block = gk_huge_alloc(chunk, &len);
-        char *c = pool_add_block(boq, block, len);
+        char *c = pool_add_block(a->boq, block, len);
         if (!c)
             return NULL;
-        boq->arena_next = c; /* 64-byte aligned */
-        boq->arena_left = chunk;
-        boq->arena_chunk = 0;
+        a->next = c; /* 64-byte aligned */
+        a->left = chunk;
+        a->chunk = 0;
         pad = 0;
     }
-    void *p = boq->arena_next + pad;
-    boq->arena_next += pad + bytes;
-    boq->arena_left -= pad + bytes;
+    void *p = a->next + pad;
+    a->next += pad + bytes;
+    a->left -= pad + bytes;
     return p;
 }
 
-#define ARENA_ARRAY(boq, n, type)                                              \
-    ((type *)arena_alloc((boq), (n), sizeof(type), _Alignof(type)))
+#define ARENA_ARRAY(a, n, type)                                                \
+    ((type *)arena_alloc((a), (n), sizeof(type), _Alignof(type)))
 
 /* Bytes arena_alloc() may use for n elements of `size`, alignment <= 8
  * included. */
@@ -132,12 +141,12 @@ static size_t arena_need(size_t n, size_t size)
     return (n ? n * size : 1) + 7;
 }
 
-static char *arena_strdup(gk_boq_t *boq, const char *s)
+static char *arena_strdup(arena_t *a, const char *s)
 {
     if (!s)
         return NULL;
     size_t len = strlen(s) + 1;
-    char *p = arena_alloc(boq, len, 1, 1);
+    char *p = arena_alloc(a, len, 1, 1);
     if (p)
         memcpy(p, s, len);
     return p;
@@ -214,6 +223,7 @@ typedef struct build {
     const gk_catalog_t *cat;
     const gk_boq_options_t *opt;
     gk_boq_t *boq;
+    arena_t arena;              /* the roads' arrays and strings */
     gk_boq_matinfo_t **info_of; /* per catalog material: its info, or NULL */
     acc_t *group_acc;           /* per entry of boq->layers */
     acc_t part, road;           /* scratch of one layer or item, one road */
@@ -348,7 +358,7 @@ static bool make_line(build_t *b, size_t mat, double q, bool whole,
 
 static gk_boq_line_t *make_lines(build_t *b, const acc_t *a, bool whole)
 {
-    gk_boq_line_t *lines = ARENA_ARRAY(b->boq, a->n, gk_boq_line_t);
+    gk_boq_line_t *lines = ARENA_ARRAY(&b->arena, a->n, gk_boq_line_t);
     if (!lines)
         return NULL;
     for (size_t i = 0; i < a->n; i++)
@@ -444,6 +454,23 @@ static size_t plan_slot(const build_t *b, const gk_template_t *tpl)
     return s;
 }
 
+/* Catalog index of `material`, used by the layer or item (`part`) `name`
+ * of template t; the error names road `id`, the first to use t. */
+static gk_status_t find_material(const build_t *b, const char *id,
+                                 const gk_template_t *t, const char *part,
+                                 const char *name, const char *material,
+                                 size_t *out)
+{
+    long mat = gk_catalog_find(b->cat, material);
+    if (mat < 0)
+        return gk_error(b->ctx, GK_ERR_INPUT_INVALID,
+                        "road %s: template %s: %s %s: material \"%s\" is not "
+                        "in catalog %s",
+                        id, t->name, part, name, material, b->cat->id);
+    *out = (size_t)mat;
+    return GK_OK;
+}
+
 /* Resolve a template new to this build: copy its strings, find its
  * materials (the first road using it names it in the error) and count the
  * lines a road of it has, by the very functions that will make them. */
@@ -460,26 +487,15 @@ static gk_status_t plan_new(build_t *b, const gk_template_t *t,
     if (!p->name || !p->layer_name || !p->item_name || !p->layer_mat ||
         !p->item_mat)
         return gk_error_nomem(b->ctx, "the bill of quantities");
-    for (size_t k = 0; k < t->n_layers; k++) {
-        long mat = gk_catalog_find(b->cat, t->layers[k].material);
-        if (mat < 0)
-            return gk_error(b->ctx, GK_ERR_INPUT_INVALID,
-                            "road %s: template %s: layer %s: material \"%s\" "
-                            "is not in catalog %s",
-                            id, t->name, t->layers[k].name,
-                            t->layers[k].material, b->cat->id);
-        p->layer_mat[k] = (size_t)mat;
-    }
-    for (size_t k = 0; k < t->n_items; k++) {
-        long mat = gk_catalog_find(b->cat, t->items[k].material);
-        if (mat < 0)
-            return gk_error(b->ctx, GK_ERR_INPUT_INVALID,
-                            "road %s: template %s: item %s: material \"%s\" "
-                            "is not in catalog %s",
-                            id, t->name, t->items[k].name,
-                            t->items[k].material, b->cat->id);
-        p->item_mat[k] = (size_t)mat;
-    }
+    gk_status_t st = GK_OK;
+    for (size_t k = 0; st == GK_OK && k < t->n_layers; k++)
+        st = find_material(b, id, t, "layer", t->layers[k].name,
+                           t->layers[k].material, &p->layer_mat[k]);
+    for (size_t k = 0; st == GK_OK && k < t->n_items; k++)
+        st = find_material(b, id, t, "item", t->items[k].name,
+                           t->items[k].material, &p->item_mat[k]);
+    if (st != GK_OK)
+        return st;
     for (size_t k = 0; k < t->n_layers; k++)
         if (!(p->layer_name[k] = pool_strdup(boq, t->layers[k].name)))
             return gk_error_nomem(b->ctx, "the bill of quantities");
@@ -613,19 +629,19 @@ static gk_status_t build_road(build_t *b, const gk_road_input_t *r,
                               const plan_t *p, gk_boq_road_t *out,
                               acc_t *total)
 {
-    gk_boq_t *boq = b->boq;
     const gk_template_t *t = r->tpl;
     acc_t *road = &b->road, *part = &b->part;
     road->n = 0;
-    out->id = arena_strdup(boq, r->id);
-    out->name = arena_strdup(boq, r->name);
+    out->id = arena_strdup(&b->arena, r->id);
+    out->name = arena_strdup(&b->arena, r->name);
     out->template_name = p->name;
     out->length_m = r->length_m;
     out->width_m = r->width_m;
     out->area_m2 = r->surface_area_m2;
     out->cost_idr = NAN;
-    gk_boq_layer_t *layers = ARENA_ARRAY(boq, t->n_layers, gk_boq_layer_t);
-    gk_boq_item_t *items = ARENA_ARRAY(boq, t->n_items, gk_boq_item_t);
+    gk_boq_layer_t *layers =
+        ARENA_ARRAY(&b->arena, t->n_layers, gk_boq_layer_t);
+    gk_boq_item_t *items = ARENA_ARRAY(&b->arena, t->n_items, gk_boq_item_t);
     if (!out->id || (r->name && !out->name) || !layers || !items)
         goto nomem;
     out->layers = layers;
@@ -721,6 +737,7 @@ gk_status_t gk_boq_build(gk_context_t *ctx, const gk_catalog_t *cat,
      * are copied into it as they are first met. */
     gk_boq_t *boq = calloc(1, sizeof *boq);
     b.boq = boq;
+    b.arena.boq = boq;
     b.info_of = gk_calloc_array(cat->n_materials, sizeof *b.info_of);
     if (!boq || !b.info_of || !acc_init(&b.part, cat->n_materials) ||
         !acc_init(&b.road, cat->n_materials))
@@ -739,13 +756,13 @@ gk_status_t gk_boq_build(gk_context_t *ctx, const gk_catalog_t *cat,
     }
     if (st != GK_OK)
         goto fail;
-    boq->arena_chunk = bytes;
+    b.arena.chunk = bytes;
     b.group_acc = gk_calloc_array(n_layers, sizeof *b.group_acc);
     if (!b.group_acc || !acc_init(&total, cat->n_materials))
         goto nomem;
     boq->cost_idr = NAN;
     boq->info = pool_calloc(boq, cat->n_materials, sizeof *boq->info);
-    boq->roads = ARENA_ARRAY(boq, n, gk_boq_road_t); /* build_road fills */
+    boq->roads = ARENA_ARRAY(&b.arena, n, gk_boq_road_t); /* build_road fills */
     boq->layers = pool_calloc(boq, n_layers, sizeof *boq->layers);
     boq->catalog_id = pool_strdup(boq, cat->id);
     boq->catalog_version = pool_strdup(boq, cat->version);

@@ -184,11 +184,6 @@ struct gk_boq {
      * in this pool, freed at once (gk_huge_free(p, len)). */
     gk_boq_block_t *pool;
     size_t n_pool, cap_pool;
-    /* The build cuts roads' arrays and strings from pooled chunks
-     * (lib/estimate/boq.c: arena_alloc): the free part of the current
-     * chunk, and the size of the next one (0: the default). */
-    char *arena_next;
-    size_t arena_left, arena_chunk;
 };
 
 const gk_boq_matinfo_t *gk_boq_info(const gk_boq_t *boq, const char *id);

@@ -71,26 +71,31 @@ void *__wrap_aligned_alloc(size_t align, size_t size)
  * allocator, after the injection window). */
 typedef gk_status_t (*scenario_fn)(gk_context_t *ctx, char **result);
 
+/* Scratch files of the scenarios, made once before the runs. */
+static char scratch_dir[64];
+static char dem_path[128], points_path[128], store_path[128];
+
 static const char *source_root(void)
 {
     const char *r = getenv("GK_SOURCE_ROOT");
     return r ? r : ".";
 }
 
-/* Text of a result. libc's own allocations (vasprintf, open_memstream)
- * are not redirected by --wrap: only geokota's objects and this file's
- * direct calls are. */
-static char *describe(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static char *describe(const char *fmt, ...)
+/* Set *result to the text of a result; GK_ERR_NOMEM when that fails.
+ * libc's own allocations (vasprintf, open_memstream) are not redirected
+ * by --wrap: only geokota's objects and this file's direct calls are. */
+static gk_status_t describe(gk_context_t *ctx, char **result,
+                            const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static gk_status_t describe(gk_context_t *ctx, char **result,
+                            const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *text = NULL;
-    if (vasprintf(&text, fmt, ap) < 0)
-        text = NULL;
+    if (vasprintf(result, fmt, ap) < 0)
+        *result = NULL;
     va_end(ap);
-    return text;
+    return *result ? GK_OK : gk_error(ctx, GK_ERR_NOMEM, "describe failed");
 }
 
 /* The README's job: read the bundled sample, estimate with the width table
@@ -150,7 +155,8 @@ static gk_status_t run_rtree(gk_context_t *ctx, char **result)
                                                     / 16.0;
         boxes[i] = (gk_box_t){x, y, x + (double)(i % 7), y + (double)(i % 5)};
     }
-    char path[] = "/tmp/gk_nomem_XXXXXX";
+    char path[160];
+    snprintf(path, sizeof path, "%s/tree.gkidx", scratch_dir);
     gk_rtree_t *packed = NULL, *dyn = NULL, *opened = NULL;
     gk_hits_t *batch = NULL, *pairs = NULL;
     gk_status_t st = gk_rtree_build(ctx, boxes, NULL, N, NULL, &packed);
@@ -166,9 +172,6 @@ static gk_status_t run_rtree(gk_context_t *ctx, char **result)
         st = gk_rtree_query_box_batch(ctx, packed, boxes, 50, &batch);
     if (st == GK_OK)
         st = gk_rtree_join(ctx, packed, dyn, &pairs);
-    int fd = -1;
-    if (st == GK_OK && (fd = mkstemp(path)) < 0)
-        st = gk_error(ctx, GK_ERR_IO, "mkstemp failed");
     if (st == GK_OK)
         st = gk_rtree_save(ctx, dyn, path);
     if (st == GK_OK)
@@ -178,16 +181,11 @@ static gk_status_t run_rtree(gk_context_t *ctx, char **result)
         int64_t near[10];
         double dist[10];
         size_t k = gk_rtree_nearest(opened, boxes[7], 10, NULL, near, dist);
-        *result = describe("%zu %zu %zu %zu %zu %lld", gk_rtree_size(dyn),
-                           gk_rtree_size(opened), b.num_ids, p.num_ids, k,
-                           (long long)near[0]);
-        if (!*result)
-            st = gk_error(ctx, GK_ERR_NOMEM, "describe failed");
+        st = describe(ctx, result, "%zu %zu %zu %zu %zu %lld",
+                      gk_rtree_size(dyn), gk_rtree_size(opened), b.num_ids,
+                      p.num_ids, k, (long long)near[0]);
     }
-    if (fd >= 0) {
-        remove(path);
-        close(fd);
-    }
+    remove(path);
     gk_hits_free(pairs);
     gk_hits_free(batch);
     gk_rtree_free(opened);
@@ -195,10 +193,6 @@ static gk_status_t run_rtree(gk_context_t *ctx, char **result)
     gk_rtree_free(packed);
     return st;
 }
-
-/* Scratch files of the scenarios, made once before the runs. */
-static char scratch_dir[64];
-static char dem_path[128], points_path[128], store_path[128];
 
 /* A 96 x 80 tiled GeoTIFF (UTM 48S, 2 m cells) of a tilted, curved
  * terrain with a nodata patch, and a GeoJSON of a few assets. */
@@ -310,12 +304,11 @@ static gk_status_t run_volume(gk_context_t *ctx, char **result)
         st = gk_volume_compute(ctx, dem, &rv, NULL, &o, &r[m]);
     }
     if (st == GK_OK)
-        *result = describe("%.17g %.17g %.17g %.17g %.17g %.17g %.17g %zu",
-                           r[0].cut_m3, r[0].fill_m3, r[0].nodata_area_m2,
-                           r[1].cut_m3, r[1].fill_m3, r[2].cut_m3,
-                           r[2].fill_m3, r[2].nstations);
-    if (st == GK_OK && !*result)
-        st = gk_error(ctx, GK_ERR_NOMEM, "describe failed");
+        st = describe(ctx, result,
+                      "%.17g %.17g %.17g %.17g %.17g %.17g %.17g %zu",
+                      r[0].cut_m3, r[0].fill_m3, r[0].nodata_area_m2,
+                      r[1].cut_m3, r[1].fill_m3, r[2].cut_m3, r[2].fill_m3,
+                      r[2].nstations);
     for (int m = 0; m < 3; m++)
         gk_volume_result_free(&r[m]);
     gk_dem_close(dem);
@@ -346,10 +339,8 @@ static gk_status_t run_measure(gk_context_t *ctx, char **result)
     if (st == GK_OK)
         st = gk_layer_write_csv(ctx, layer, csv);
     if (st == GK_OK)
-        *result = describe("%zu %.17g %.17g", m->count, m->total_area_m2,
-                           m->total_perimeter_m);
-    if (st == GK_OK && !*result)
-        st = gk_error(ctx, GK_ERR_NOMEM, "describe failed");
+        st = describe(ctx, result, "%zu %.17g %.17g", m->count,
+                      m->total_area_m2, m->total_perimeter_m);
     gk_measure_result_free(m);
     gk_layer_free(layer);
     return st;
@@ -377,10 +368,9 @@ static gk_status_t run_assets(gk_context_t *ctx, char **result)
     if (st == GK_OK)
         st = gk_assets_near(ctx, store, 106.632, -6.169, 5, 0, NULL, &rows);
     if (st == GK_OK)
-        *result = describe("%zu %zu %s %s %.9f", rep.inserted, rows->n,
-                           rows->ids[0], rows->ids[4], rows->distance_m[4]);
-    if (st == GK_OK && !*result)
-        st = gk_error(ctx, GK_ERR_NOMEM, "describe failed");
+        st = describe(ctx, result, "%zu %zu %s %s %.9f", rep.inserted,
+                      rows->n, rows->ids[0], rows->ids[4],
+                      rows->distance_m[4]);
     gk_asset_rows_free(rows);
     gk_assets_close(store);
     if (st != GK_OK && access(store_path, F_OK) == 0) {
