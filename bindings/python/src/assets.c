@@ -328,66 +328,72 @@ static PyObject *py_assets_import(PyObject *self, PyObject *args,
 
 /* ---- queries ------------------------------------------------------- */
 
-static PyObject *py_assets_near(PyObject *self, PyObject *args)
-{
-    (void)self;
-    PyObject *cap, *kinds_o;
-    double lon, lat, max_m;
-    Py_ssize_t k;
-    if (!PyArg_ParseTuple(args, "OddndO:assets_near", &cap, &lon, &lat, &k,
-                          &max_m, &kinds_o))
-        return NULL;
-    if (k < 0) {
-        PyErr_SetString(PyExc_ValueError, "k must be >= 0");
-        return NULL;
-    }
-    kinds_arg_t ka;
-    gk_assets_t *s = store_of(cap);
-    gk_context_t *ctx = NULL;
-    if (!s || kinds_parse(kinds_o, &ka) < 0 || !(ctx = gkpy_context())) {
-        if (s)
-            kinds_release(&ka);
-        return NULL;
-    }
-    gk_asset_rows_t *rows = NULL;
-    gk_status_t st;
-    Py_BEGIN_ALLOW_THREADS
-    st = gk_assets_near(ctx, s, lon, lat, (size_t)k, max_m, kinds_filter(&ka),
-                        &rows);
-    Py_END_ALLOW_THREADS
-    kinds_release(&ka);
-    return rows_result(ctx, st, rows);
-}
-
-/* What the layer-taking queries share: the store, kinds, the layer path
- * and its options. */
-typedef struct layer_query {
+/* What the queries share: the store, the kinds, a context and, for those
+ * that read a layer, its path and options. The arguments (cap, kinds_o,
+ * path_obj, layer, crs) are parsed into it; q_begin() does the rest. */
+typedef struct query {
     PyObject *cap, *kinds_o, *path_obj;
     const char *layer, *crs;
     gk_assets_t *s;
     kinds_arg_t ka;
     gk_context_t *ctx;
-} layer_query_t;
+} query_t;
 
-static int lq_begin(layer_query_t *q)
-{
-    if (!(q->s = store_of(q->cap)))
-        return -1;
-    if (kinds_parse(q->kinds_o, &q->ka) < 0)
-        return -1;
-    return (q->ctx = gkpy_context()) ? 0 : -1;
-}
-
-static void lq_end(layer_query_t *q)
+static void q_end(query_t *q)
 {
     kinds_release(&q->ka);
-    Py_XDECREF(q->path_obj);
+    Py_CLEAR(q->path_obj);
+}
+
+/* The store, the kinds and a context: 0, or -1 with an exception set and
+ * the arguments released (q_end). On success the caller calls q_end, then
+ * frees q->ctx. */
+static int q_begin(query_t *q)
+{
+    if (!(q->s = store_of(q->cap)) || kinds_parse(q->kinds_o, &q->ka) < 0 ||
+        !(q->ctx = gkpy_context())) {
+        q_end(q);
+        return -1;
+    }
+    return 0;
+}
+
+/* The query's layer (q->path_obj), as read_layer. Runs without the GIL. */
+static gk_status_t q_layer(const query_t *q, gk_layer_t **out)
+{
+    return read_layer(q->ctx, PyBytes_AS_STRING(q->path_obj), q->layer,
+                      q->crs, out);
+}
+
+static PyObject *py_assets_near(PyObject *self, PyObject *args)
+{
+    (void)self;
+    query_t q = {0};
+    double lon, lat, max_m;
+    Py_ssize_t k;
+    if (!PyArg_ParseTuple(args, "OddndO:assets_near", &q.cap, &lon, &lat, &k,
+                          &max_m, &q.kinds_o))
+        return NULL;
+    if (k < 0) {
+        PyErr_SetString(PyExc_ValueError, "k must be >= 0");
+        return NULL;
+    }
+    if (q_begin(&q) < 0)
+        return NULL;
+    gk_asset_rows_t *rows = NULL;
+    gk_status_t st;
+    Py_BEGIN_ALLOW_THREADS
+    st = gk_assets_near(q.ctx, q.s, lon, lat, (size_t)k, max_m,
+                        kinds_filter(&q.ka), &rows);
+    Py_END_ALLOW_THREADS
+    q_end(&q);
+    return rows_result(q.ctx, st, rows);
 }
 
 static PyObject *py_assets_within(PyObject *self, PyObject *args)
 {
     (void)self;
-    layer_query_t q = {0};
+    query_t q = {0};
     PyObject *where;
     if (!PyArg_ParseTuple(args, "OOOzz:assets_within", &q.cap, &where,
                           &q.kinds_o, &q.layer, &q.crs))
@@ -401,10 +407,8 @@ static PyObject *py_assets_within(PyObject *self, PyObject *args)
     } else if (!PyUnicode_FSConverter(where, &q.path_obj)) {
         return NULL;
     }
-    if (lq_begin(&q) < 0) {
-        lq_end(&q);
+    if (q_begin(&q) < 0)
         return NULL;
-    }
     gk_asset_rows_t *rows = NULL;
     gk_status_t st;
     const gk_assets_filter_t *f = kinds_filter(&q.ka);
@@ -413,42 +417,39 @@ static PyObject *py_assets_within(PyObject *self, PyObject *args)
         st = gk_assets_within_box(q.ctx, q.s, box, f, &rows);
     } else {
         gk_layer_t *l = NULL;
-        st = read_layer(q.ctx, PyBytes_AS_STRING(q.path_obj), q.layer, q.crs,
-                        &l);
+        st = q_layer(&q, &l);
         if (st == GK_OK)
             st = gk_assets_within(q.ctx, q.s, l, f, &rows);
         gk_layer_free(l);
     }
     Py_END_ALLOW_THREADS
-    lq_end(&q);
+    q_end(&q);
     return rows_result(q.ctx, st, rows);
 }
 
 static PyObject *py_assets_along(PyObject *self, PyObject *args)
 {
     (void)self;
-    layer_query_t q = {0};
+    query_t q = {0};
     double dist;
     int per_road;
     if (!PyArg_ParseTuple(args, "OO&dpOzz:assets_along", &q.cap,
                           PyUnicode_FSConverter, &q.path_obj, &dist,
                           &per_road, &q.kinds_o, &q.layer, &q.crs))
         return NULL;
-    if (lq_begin(&q) < 0) {
-        lq_end(&q);
+    if (q_begin(&q) < 0)
         return NULL;
-    }
     gk_asset_rows_t *rows = NULL;
     gk_status_t st;
     const gk_assets_filter_t *f = kinds_filter(&q.ka);
     Py_BEGIN_ALLOW_THREADS
     gk_layer_t *l = NULL;
-    st = read_layer(q.ctx, PyBytes_AS_STRING(q.path_obj), q.layer, q.crs, &l);
+    st = q_layer(&q, &l);
     if (st == GK_OK)
         st = gk_assets_along(q.ctx, q.s, l, dist, per_road != 0, f, &rows);
     gk_layer_free(l);
     Py_END_ALLOW_THREADS
-    lq_end(&q);
+    q_end(&q);
     return rows_result(q.ctx, st, rows);
 }
 
@@ -486,26 +487,24 @@ static PyObject *summary_dict(const gk_assets_summary_t *s)
 static PyObject *py_assets_summary(PyObject *self, PyObject *args)
 {
     (void)self;
-    layer_query_t q = {.kinds_o = Py_None};
+    query_t q = {.kinds_o = Py_None};
     const char *by_field;
     if (!PyArg_ParseTuple(args, "OO&zzz:assets_summary", &q.cap,
                           PyUnicode_FSConverter, &q.path_obj, &by_field,
                           &q.layer, &q.crs))
         return NULL;
-    if (lq_begin(&q) < 0) {
-        lq_end(&q);
+    if (q_begin(&q) < 0)
         return NULL;
-    }
     gk_assets_summary_t *sum = NULL;
     gk_status_t st;
     Py_BEGIN_ALLOW_THREADS
     gk_layer_t *l = NULL;
-    st = read_layer(q.ctx, PyBytes_AS_STRING(q.path_obj), q.layer, q.crs, &l);
+    st = q_layer(&q, &l);
     if (st == GK_OK)
         st = gk_assets_summary(q.ctx, q.s, l, by_field, &sum);
     gk_layer_free(l);
     Py_END_ALLOW_THREADS
-    lq_end(&q);
+    q_end(&q);
     PyObject *r = st == GK_OK ? summary_dict(sum) : gkpy_raise(q.ctx, st);
     gk_assets_summary_free(sum);
     gk_context_free(q.ctx);
@@ -563,27 +562,25 @@ static PyObject *gaps_dict(const gk_asset_gaps_t *g, const gk_layer_t *roads,
 static PyObject *py_assets_gaps(PyObject *self, PyObject *args)
 {
     (void)self;
-    layer_query_t q = {0};
+    query_t q = {0};
     double dist, min_len;
     const char *name_field;
     if (!PyArg_ParseTuple(args, "OO&ddOzzz:assets_gaps", &q.cap,
                           PyUnicode_FSConverter, &q.path_obj, &dist, &min_len,
                           &q.kinds_o, &name_field, &q.layer, &q.crs))
         return NULL;
-    if (lq_begin(&q) < 0) {
-        lq_end(&q);
+    if (q_begin(&q) < 0)
         return NULL;
-    }
     gk_asset_gaps_t *gaps = NULL;
     gk_layer_t *l = NULL;
     gk_status_t st;
     const gk_assets_filter_t *f = kinds_filter(&q.ka);
     Py_BEGIN_ALLOW_THREADS
-    st = read_layer(q.ctx, PyBytes_AS_STRING(q.path_obj), q.layer, q.crs, &l);
+    st = q_layer(&q, &l);
     if (st == GK_OK)
         st = gk_assets_gaps(q.ctx, q.s, l, dist, min_len, f, &gaps);
     Py_END_ALLOW_THREADS
-    lq_end(&q);
+    q_end(&q);
     PyObject *r = st == GK_OK ? gaps_dict(gaps, l, name_field)
                               : gkpy_raise(q.ctx, st);
     gk_asset_gaps_free(gaps);
