@@ -110,44 +110,14 @@ static gk_status_t read_layer(gk_context_t *ctx, const char *path,
 
 /* ---- results as Python ------------------------------------------- */
 
-/* A new str of UTF-8 text, or None for NULL. */
-static PyObject *str_or_none(const char *v)
-{
-    if (!v)
-        Py_RETURN_NONE;
-    return PyUnicode_DecodeUTF8(v, (Py_ssize_t)strlen(v), "replace");
-}
-
-/* An object array of n entries, entry i from get(src, i); NULL with an
- * exception set. */
-static PyObject *obj_array(size_t n, PyObject *(*get)(const void *, size_t),
-                           const void *src)
-{
-    npy_intp dim = (npy_intp)n;
-    PyArrayObject *a = (PyArrayObject *)PyArray_SimpleNew(1, &dim, NPY_OBJECT);
-    if (!a)
-        return NULL;
-    PyObject **items = PyArray_DATA(a);
-    for (size_t i = 0; i < n; i++) {
-        PyObject *s = get(src, i);
-        if (!s) {
-            Py_DECREF(a);
-            return NULL;
-        }
-        Py_XDECREF(items[i]);
-        items[i] = s;
-    }
-    return (PyObject *)a;
-}
-
 static PyObject *get_str(const void *src, size_t i)
 {
-    return str_or_none(((char *const *)src)[i]);
+    return gkpy_str(((char *const *)src)[i]);
 }
 
 static PyObject *str_array(char *const *v, size_t n)
 {
-    return obj_array(n, get_str, v);
+    return gkpy_obj_array(n, get_str, v);
 }
 
 /* A list of WKB bytes (None for an empty geometry). */
@@ -155,14 +125,8 @@ static PyObject *wkb_list(const gk_geoms_t *g)
 {
     PyObject *l = PyList_New((Py_ssize_t)g->ngeoms);
     for (size_t i = 0; l && i < g->ngeoms; i++) {
-        size_t need = gk_geoms_feature_wkb(g, i, NULL, 0);
-        PyObject *b;
-        if (need == 0) {
-            Py_INCREF(Py_None);
-            b = Py_None;
-        } else if ((b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)need))) {
-            gk_geoms_feature_wkb(g, i, (uint8_t *)PyBytes_AS_STRING(b), need);
-        } else {
+        PyObject *b = gkpy_wkb(g, i);
+        if (!b) {
             Py_CLEAR(l);
             break;
         }
@@ -522,7 +486,7 @@ static PyObject *get_gap_name(const void *src, size_t i)
     const gap_names_t *gn = src;
     if (gn->field < 0)
         Py_RETURN_NONE;
-    return str_or_none(gk_layer_get_string(gn->roads, (size_t)gn->field,
+    return gkpy_str(gk_layer_get_string(gn->roads, (size_t)gn->field,
                                            (size_t)gn->g->gaps[i].road));
 }
 
@@ -541,7 +505,7 @@ static PyObject *gaps_dict(const gk_asset_gaps_t *g, const gk_layer_t *roads,
     PyObject *to = PyArray_SimpleNew(1, &n, NPY_FLOAT64);
     PyObject *len = PyArray_SimpleNew(1, &n, NPY_FLOAT64);
     gap_names_t gn = {g, roads, nf};
-    PyObject *name = obj_array((size_t)n, get_gap_name, &gn);
+    PyObject *name = gkpy_obj_array((size_t)n, get_gap_name, &gn);
     if (road && fid && from && to && len) {
         for (npy_intp i = 0; i < n; i++) {
             const gk_asset_gap_t *x = &g->gaps[i];
