@@ -48,12 +48,11 @@ static gk_assets_t *store_of(PyObject *cap)
 /* ---- argument helpers ---------------------------------------------- */
 
 /* Kinds filter from None or a sequence of str; the names stay borrowed
- * from `seq_out`, which the caller releases. */
+ * from `seq`, which kinds_release() releases. */
 typedef struct kinds_arg {
     PyObject *seq;
     const char **names;
     gk_assets_filter_t filter;
-    bool any;
 } kinds_arg_t;
 
 static int kinds_parse(PyObject *o, kinds_arg_t *k)
@@ -79,7 +78,6 @@ static int kinds_parse(PyObject *o, kinds_arg_t *k)
     }
     k->filter.kinds = k->names;
     k->filter.nkinds = (size_t)n;
-    k->any = n > 0;
     return 0;
 }
 
@@ -91,7 +89,8 @@ static void kinds_release(kinds_arg_t *k)
 
 static const gk_assets_filter_t *kinds_filter(const kinds_arg_t *k)
 {
-    return k->any ? &k->filter : NULL;
+    /* an empty list, as None: no filter */
+    return k->filter.nkinds ? &k->filter : NULL;
 }
 
 /* Read a query layer as the CLI does: the given CRS, else the file's
