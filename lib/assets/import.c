@@ -821,7 +821,6 @@ static gk_status_t upsert(writer_t *w, const char *id, const char *kind,
                                 : GK_OK;
     }
     note_changed(w, fid, box);
-    sqlite3_bind_text(w->log, 3, "update", -1, SQLITE_STATIC);
     sqlite3_bind_text(w->log, 4, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(w->log, 5, kind, -1, SQLITE_STATIC);
     rc = sqlite3_step(w->log);
@@ -896,7 +895,7 @@ static gk_status_t prepare_writer(writer_t *w)
         st = gk_assets_prepare(
             w->ctx, w->s,
             "INSERT INTO asset_log (at, who, op, asset_id, kind, old_values, "
-            "old_geom, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "old_geom, source) VALUES (?1, ?2, 'update', ?4, ?5, ?6, ?7, ?8)",
             &w->log);
     if (st == GK_OK) {
         sqlite3_bind_text(w->log, 1, w->now, -1, SQLITE_STATIC);

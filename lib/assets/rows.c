@@ -47,23 +47,14 @@ void gk_asset_rows_free(gk_asset_rows_t *r)
     free(r);
 }
 
-/* Copy feature i of g into c. */
+/* Append feature i of g to c (the snapshot has no z, so only xy). */
 static bool copy_feature(gk_geomcol_t *c, const gk_geoms_t *g, size_t i)
 {
-    if (!gk_geomcol_begin_geom(c, (gk_geom_type_t)g->types[i]))
-        return false;
-    for (int64_t p = g->geom_off[i]; p < g->geom_off[i + 1]; p++) {
-        if (!gk_geomcol_begin_part(c))
-            return false;
-        for (int64_t r = g->part_off[p]; r < g->part_off[p + 1]; r++) {
-            if (!gk_geomcol_begin_ring(c))
-                return false;
-            for (int64_t v = g->ring_off[r]; v < g->ring_off[r + 1]; v++)
-                if (!gk_geomcol_add_xy(c, g->xy[2 * v], g->xy[2 * v + 1]))
-                    return false;
-        }
-    }
-    return true;
+    gk_geoms_t one = *g;
+    one.ngeoms = 1;
+    one.types += i;
+    one.geom_off += i;
+    return gk_geomcol_append_view(c, &one);
 }
 
 static char *col_dup(sqlite3_stmt *q, int c)

@@ -28,6 +28,7 @@
  * compared with brute force.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,15 +85,29 @@ static gk_status_t step_done(gk_context_t *ctx, const gk_assets_t *s,
                : gk_assets_sqlerr(ctx, s, rc, "writing the R*Tree");
 }
 
+/* Prepare the statement printf(fmt, ...) makes (a shadow table's name). */
+static gk_status_t prepare_fmt(gk_context_t *ctx, const gk_assets_t *s,
+                               sqlite3_stmt **q, const char *fmt, ...)
+    GK_PRINTF(4, 5);
+
+static gk_status_t prepare_fmt(gk_context_t *ctx, const gk_assets_t *s,
+                               sqlite3_stmt **q, const char *fmt, ...)
+{
+    char sql[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    return gk_assets_prepare(ctx, s, sql, q);
+}
+
 /* Node size of the tree and whether it is empty (its root has no cell). */
 static gk_status_t root_info(gk_context_t *ctx, const gk_assets_t *s,
                              const char *name, int *size, bool *empty)
 {
-    char sql[256];
-    snprintf(sql, sizeof sql,
-             "SELECT data FROM \"%s_node\" WHERE nodeno = 1", name);
     sqlite3_stmt *q;
-    gk_status_t st = gk_assets_prepare(ctx, s, sql, &q);
+    gk_status_t st = prepare_fmt(
+        ctx, s, &q, "SELECT data FROM \"%s_node\" WHERE nodeno = 1", name);
     if (st != GK_OK)
         return st;
     *size = 0;
@@ -140,27 +155,21 @@ gk_status_t gk_rtree_bulk_fill(gk_context_t *ctx, gk_assets_t *s,
     sqlite3_stmt *wn = NULL, *wr = NULL, *wp = NULL;
     if (!blob || !box || !up || !leaf_of)
         st = gk_error_nomem(ctx, "the spatial index (R*Tree) entries");
-    char sql[256];
-    if (st == GK_OK) {
-        snprintf(sql, sizeof sql,
-                 "INSERT OR REPLACE INTO \"%s_node\" (nodeno, data) "
-                 "VALUES (?, ?)",
-                 name);
-        st = gk_assets_prepare(ctx, s, sql, &wn);
-    }
-    if (st == GK_OK) {
-        snprintf(sql, sizeof sql,
-                 "INSERT INTO \"%s_rowid\" (rowid, nodeno) VALUES (?, ?)",
-                 name);
-        st = gk_assets_prepare(ctx, s, sql, &wr);
-    }
-    if (st == GK_OK) {
-        snprintf(sql, sizeof sql,
-                 "INSERT INTO \"%s_parent\" (nodeno, parentnode) "
-                 "VALUES (?, ?)",
-                 name);
-        st = gk_assets_prepare(ctx, s, sql, &wp);
-    }
+    if (st == GK_OK)
+        st = prepare_fmt(ctx, s, &wn,
+                         "INSERT OR REPLACE INTO \"%s_node\" (nodeno, data) "
+                         "VALUES (?, ?)",
+                         name);
+    if (st == GK_OK)
+        st = prepare_fmt(ctx, s, &wr,
+                         "INSERT INTO \"%s_rowid\" (rowid, nodeno) "
+                         "VALUES (?, ?)",
+                         name);
+    if (st == GK_OK)
+        st = prepare_fmt(ctx, s, &wp,
+                         "INSERT INTO \"%s_parent\" (nodeno, parentnode) "
+                         "VALUES (?, ?)",
+                         name);
     for (size_t i = 0; st == GK_OK && i < n; i++) {
         const gk_box_t *b = &boxes[order[i]];
         box[i] = (fbox_t){gk_f32_down(b->xmin), gk_f32_up(b->xmax),

@@ -48,12 +48,11 @@ static gk_assets_t *store_of(PyObject *cap)
 /* ---- argument helpers ---------------------------------------------- */
 
 /* Kinds filter from None or a sequence of str; the names stay borrowed
- * from `seq_out`, which the caller releases. */
+ * from `seq`, which kinds_release() releases. */
 typedef struct kinds_arg {
     PyObject *seq;
     const char **names;
     gk_assets_filter_t filter;
-    bool any;
 } kinds_arg_t;
 
 static int kinds_parse(PyObject *o, kinds_arg_t *k)
@@ -79,7 +78,6 @@ static int kinds_parse(PyObject *o, kinds_arg_t *k)
     }
     k->filter.kinds = k->names;
     k->filter.nkinds = (size_t)n;
-    k->any = n > 0;
     return 0;
 }
 
@@ -91,7 +89,8 @@ static void kinds_release(kinds_arg_t *k)
 
 static const gk_assets_filter_t *kinds_filter(const kinds_arg_t *k)
 {
-    return k->any ? &k->filter : NULL;
+    /* an empty list, as None: no filter */
+    return k->filter.nkinds ? &k->filter : NULL;
 }
 
 /* Read a query layer as the CLI does: the given CRS, else the file's
@@ -110,44 +109,14 @@ static gk_status_t read_layer(gk_context_t *ctx, const char *path,
 
 /* ---- results as Python ------------------------------------------- */
 
-/* A new str of UTF-8 text, or None for NULL. */
-static PyObject *str_or_none(const char *v)
-{
-    if (!v)
-        Py_RETURN_NONE;
-    return PyUnicode_DecodeUTF8(v, (Py_ssize_t)strlen(v), "replace");
-}
-
-/* An object array of n entries, entry i from get(src, i); NULL with an
- * exception set. */
-static PyObject *obj_array(size_t n, PyObject *(*get)(const void *, size_t),
-                           const void *src)
-{
-    npy_intp dim = (npy_intp)n;
-    PyArrayObject *a = (PyArrayObject *)PyArray_SimpleNew(1, &dim, NPY_OBJECT);
-    if (!a)
-        return NULL;
-    PyObject **items = PyArray_DATA(a);
-    for (size_t i = 0; i < n; i++) {
-        PyObject *s = get(src, i);
-        if (!s) {
-            Py_DECREF(a);
-            return NULL;
-        }
-        Py_XDECREF(items[i]);
-        items[i] = s;
-    }
-    return (PyObject *)a;
-}
-
 static PyObject *get_str(const void *src, size_t i)
 {
-    return str_or_none(((char *const *)src)[i]);
+    return gkpy_str(((char *const *)src)[i]);
 }
 
 static PyObject *str_array(char *const *v, size_t n)
 {
-    return obj_array(n, get_str, v);
+    return gkpy_obj_array(n, get_str, v);
 }
 
 /* A list of WKB bytes (None for an empty geometry). */
@@ -155,14 +124,8 @@ static PyObject *wkb_list(const gk_geoms_t *g)
 {
     PyObject *l = PyList_New((Py_ssize_t)g->ngeoms);
     for (size_t i = 0; l && i < g->ngeoms; i++) {
-        size_t need = gk_geoms_feature_wkb(g, i, NULL, 0);
-        PyObject *b;
-        if (need == 0) {
-            Py_INCREF(Py_None);
-            b = Py_None;
-        } else if ((b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)need))) {
-            gk_geoms_feature_wkb(g, i, (uint8_t *)PyBytes_AS_STRING(b), need);
-        } else {
+        PyObject *b = gkpy_wkb(g, i);
+        if (!b) {
             Py_CLEAR(l);
             break;
         }
@@ -328,66 +291,72 @@ static PyObject *py_assets_import(PyObject *self, PyObject *args,
 
 /* ---- queries ------------------------------------------------------- */
 
-static PyObject *py_assets_near(PyObject *self, PyObject *args)
-{
-    (void)self;
-    PyObject *cap, *kinds_o;
-    double lon, lat, max_m;
-    Py_ssize_t k;
-    if (!PyArg_ParseTuple(args, "OddndO:assets_near", &cap, &lon, &lat, &k,
-                          &max_m, &kinds_o))
-        return NULL;
-    if (k < 0) {
-        PyErr_SetString(PyExc_ValueError, "k must be >= 0");
-        return NULL;
-    }
-    kinds_arg_t ka;
-    gk_assets_t *s = store_of(cap);
-    gk_context_t *ctx = NULL;
-    if (!s || kinds_parse(kinds_o, &ka) < 0 || !(ctx = gkpy_context())) {
-        if (s)
-            kinds_release(&ka);
-        return NULL;
-    }
-    gk_asset_rows_t *rows = NULL;
-    gk_status_t st;
-    Py_BEGIN_ALLOW_THREADS
-    st = gk_assets_near(ctx, s, lon, lat, (size_t)k, max_m, kinds_filter(&ka),
-                        &rows);
-    Py_END_ALLOW_THREADS
-    kinds_release(&ka);
-    return rows_result(ctx, st, rows);
-}
-
-/* What the layer-taking queries share: the store, kinds, the layer path
- * and its options. */
-typedef struct layer_query {
+/* What the queries share: the store, the kinds, a context and, for those
+ * that read a layer, its path and options. The arguments (cap, kinds_o,
+ * path_obj, layer, crs) are parsed into it; q_begin() does the rest. */
+typedef struct query {
     PyObject *cap, *kinds_o, *path_obj;
     const char *layer, *crs;
     gk_assets_t *s;
     kinds_arg_t ka;
     gk_context_t *ctx;
-} layer_query_t;
+} query_t;
 
-static int lq_begin(layer_query_t *q)
-{
-    if (!(q->s = store_of(q->cap)))
-        return -1;
-    if (kinds_parse(q->kinds_o, &q->ka) < 0)
-        return -1;
-    return (q->ctx = gkpy_context()) ? 0 : -1;
-}
-
-static void lq_end(layer_query_t *q)
+static void q_end(query_t *q)
 {
     kinds_release(&q->ka);
-    Py_XDECREF(q->path_obj);
+    Py_CLEAR(q->path_obj);
+}
+
+/* The store, the kinds and a context: 0, or -1 with an exception set and
+ * the arguments released (q_end). On success the caller calls q_end, then
+ * frees q->ctx. */
+static int q_begin(query_t *q)
+{
+    if (!(q->s = store_of(q->cap)) || kinds_parse(q->kinds_o, &q->ka) < 0 ||
+        !(q->ctx = gkpy_context())) {
+        q_end(q);
+        return -1;
+    }
+    return 0;
+}
+
+/* The query's layer (q->path_obj), as read_layer. Runs without the GIL. */
+static gk_status_t q_layer(const query_t *q, gk_layer_t **out)
+{
+    return read_layer(q->ctx, PyBytes_AS_STRING(q->path_obj), q->layer,
+                      q->crs, out);
+}
+
+static PyObject *py_assets_near(PyObject *self, PyObject *args)
+{
+    (void)self;
+    query_t q = {0};
+    double lon, lat, max_m;
+    Py_ssize_t k;
+    if (!PyArg_ParseTuple(args, "OddndO:assets_near", &q.cap, &lon, &lat, &k,
+                          &max_m, &q.kinds_o))
+        return NULL;
+    if (k < 0) {
+        PyErr_SetString(PyExc_ValueError, "k must be >= 0");
+        return NULL;
+    }
+    if (q_begin(&q) < 0)
+        return NULL;
+    gk_asset_rows_t *rows = NULL;
+    gk_status_t st;
+    Py_BEGIN_ALLOW_THREADS
+    st = gk_assets_near(q.ctx, q.s, lon, lat, (size_t)k, max_m,
+                        kinds_filter(&q.ka), &rows);
+    Py_END_ALLOW_THREADS
+    q_end(&q);
+    return rows_result(q.ctx, st, rows);
 }
 
 static PyObject *py_assets_within(PyObject *self, PyObject *args)
 {
     (void)self;
-    layer_query_t q = {0};
+    query_t q = {0};
     PyObject *where;
     if (!PyArg_ParseTuple(args, "OOOzz:assets_within", &q.cap, &where,
                           &q.kinds_o, &q.layer, &q.crs))
@@ -401,10 +370,8 @@ static PyObject *py_assets_within(PyObject *self, PyObject *args)
     } else if (!PyUnicode_FSConverter(where, &q.path_obj)) {
         return NULL;
     }
-    if (lq_begin(&q) < 0) {
-        lq_end(&q);
+    if (q_begin(&q) < 0)
         return NULL;
-    }
     gk_asset_rows_t *rows = NULL;
     gk_status_t st;
     const gk_assets_filter_t *f = kinds_filter(&q.ka);
@@ -413,42 +380,39 @@ static PyObject *py_assets_within(PyObject *self, PyObject *args)
         st = gk_assets_within_box(q.ctx, q.s, box, f, &rows);
     } else {
         gk_layer_t *l = NULL;
-        st = read_layer(q.ctx, PyBytes_AS_STRING(q.path_obj), q.layer, q.crs,
-                        &l);
+        st = q_layer(&q, &l);
         if (st == GK_OK)
             st = gk_assets_within(q.ctx, q.s, l, f, &rows);
         gk_layer_free(l);
     }
     Py_END_ALLOW_THREADS
-    lq_end(&q);
+    q_end(&q);
     return rows_result(q.ctx, st, rows);
 }
 
 static PyObject *py_assets_along(PyObject *self, PyObject *args)
 {
     (void)self;
-    layer_query_t q = {0};
+    query_t q = {0};
     double dist;
     int per_road;
     if (!PyArg_ParseTuple(args, "OO&dpOzz:assets_along", &q.cap,
                           PyUnicode_FSConverter, &q.path_obj, &dist,
                           &per_road, &q.kinds_o, &q.layer, &q.crs))
         return NULL;
-    if (lq_begin(&q) < 0) {
-        lq_end(&q);
+    if (q_begin(&q) < 0)
         return NULL;
-    }
     gk_asset_rows_t *rows = NULL;
     gk_status_t st;
     const gk_assets_filter_t *f = kinds_filter(&q.ka);
     Py_BEGIN_ALLOW_THREADS
     gk_layer_t *l = NULL;
-    st = read_layer(q.ctx, PyBytes_AS_STRING(q.path_obj), q.layer, q.crs, &l);
+    st = q_layer(&q, &l);
     if (st == GK_OK)
         st = gk_assets_along(q.ctx, q.s, l, dist, per_road != 0, f, &rows);
     gk_layer_free(l);
     Py_END_ALLOW_THREADS
-    lq_end(&q);
+    q_end(&q);
     return rows_result(q.ctx, st, rows);
 }
 
@@ -486,26 +450,24 @@ static PyObject *summary_dict(const gk_assets_summary_t *s)
 static PyObject *py_assets_summary(PyObject *self, PyObject *args)
 {
     (void)self;
-    layer_query_t q = {.kinds_o = Py_None};
+    query_t q = {.kinds_o = Py_None};
     const char *by_field;
     if (!PyArg_ParseTuple(args, "OO&zzz:assets_summary", &q.cap,
                           PyUnicode_FSConverter, &q.path_obj, &by_field,
                           &q.layer, &q.crs))
         return NULL;
-    if (lq_begin(&q) < 0) {
-        lq_end(&q);
+    if (q_begin(&q) < 0)
         return NULL;
-    }
     gk_assets_summary_t *sum = NULL;
     gk_status_t st;
     Py_BEGIN_ALLOW_THREADS
     gk_layer_t *l = NULL;
-    st = read_layer(q.ctx, PyBytes_AS_STRING(q.path_obj), q.layer, q.crs, &l);
+    st = q_layer(&q, &l);
     if (st == GK_OK)
         st = gk_assets_summary(q.ctx, q.s, l, by_field, &sum);
     gk_layer_free(l);
     Py_END_ALLOW_THREADS
-    lq_end(&q);
+    q_end(&q);
     PyObject *r = st == GK_OK ? summary_dict(sum) : gkpy_raise(q.ctx, st);
     gk_assets_summary_free(sum);
     gk_context_free(q.ctx);
@@ -523,7 +485,7 @@ static PyObject *get_gap_name(const void *src, size_t i)
     const gap_names_t *gn = src;
     if (gn->field < 0)
         Py_RETURN_NONE;
-    return str_or_none(gk_layer_get_string(gn->roads, (size_t)gn->field,
+    return gkpy_str(gk_layer_get_string(gn->roads, (size_t)gn->field,
                                            (size_t)gn->g->gaps[i].road));
 }
 
@@ -542,7 +504,7 @@ static PyObject *gaps_dict(const gk_asset_gaps_t *g, const gk_layer_t *roads,
     PyObject *to = PyArray_SimpleNew(1, &n, NPY_FLOAT64);
     PyObject *len = PyArray_SimpleNew(1, &n, NPY_FLOAT64);
     gap_names_t gn = {g, roads, nf};
-    PyObject *name = obj_array((size_t)n, get_gap_name, &gn);
+    PyObject *name = gkpy_obj_array((size_t)n, get_gap_name, &gn);
     if (road && fid && from && to && len) {
         for (npy_intp i = 0; i < n; i++) {
             const gk_asset_gap_t *x = &g->gaps[i];
@@ -563,27 +525,25 @@ static PyObject *gaps_dict(const gk_asset_gaps_t *g, const gk_layer_t *roads,
 static PyObject *py_assets_gaps(PyObject *self, PyObject *args)
 {
     (void)self;
-    layer_query_t q = {0};
+    query_t q = {0};
     double dist, min_len;
     const char *name_field;
     if (!PyArg_ParseTuple(args, "OO&ddOzzz:assets_gaps", &q.cap,
                           PyUnicode_FSConverter, &q.path_obj, &dist, &min_len,
                           &q.kinds_o, &name_field, &q.layer, &q.crs))
         return NULL;
-    if (lq_begin(&q) < 0) {
-        lq_end(&q);
+    if (q_begin(&q) < 0)
         return NULL;
-    }
     gk_asset_gaps_t *gaps = NULL;
     gk_layer_t *l = NULL;
     gk_status_t st;
     const gk_assets_filter_t *f = kinds_filter(&q.ka);
     Py_BEGIN_ALLOW_THREADS
-    st = read_layer(q.ctx, PyBytes_AS_STRING(q.path_obj), q.layer, q.crs, &l);
+    st = q_layer(&q, &l);
     if (st == GK_OK)
         st = gk_assets_gaps(q.ctx, q.s, l, dist, min_len, f, &gaps);
     Py_END_ALLOW_THREADS
-    lq_end(&q);
+    q_end(&q);
     PyObject *r = st == GK_OK ? gaps_dict(gaps, l, name_field)
                               : gkpy_raise(q.ctx, st);
     gk_asset_gaps_free(gaps);

@@ -149,3 +149,30 @@ PyObject *gkpy_array_copy2(const double *xy, npy_intp n)
                (size_t)n * 2 * sizeof(double));
     return a;
 }
+
+PyObject *gkpy_obj_array(size_t n, PyObject *(*get)(const void *src, size_t i),
+                         const void *src)
+{
+    npy_intp dim = (npy_intp)n;
+    PyArrayObject *a = (PyArrayObject *)PyArray_SimpleNew(1, &dim, NPY_OBJECT);
+    if (!a)
+        return NULL;
+    PyObject **items = PyArray_DATA(a);
+    for (size_t i = 0; i < n; i++) {
+        PyObject *v = get(src, i);
+        if (!v) {
+            Py_DECREF(a);
+            return NULL;
+        }
+        Py_XDECREF(items[i]);
+        items[i] = v;
+    }
+    return (PyObject *)a;
+}
+
+PyObject *gkpy_str(const char *s)
+{
+    if (!s)
+        Py_RETURN_NONE;
+    return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "replace");
+}

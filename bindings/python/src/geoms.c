@@ -343,40 +343,34 @@ static PyObject *py_check_geoms(PyObject *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+PyObject *gkpy_wkb(const gk_geoms_t *g, size_t i)
+{
+    size_t need = gk_geoms_feature_wkb(g, i, NULL, 0);
+    if (need == 0)
+        Py_RETURN_NONE;
+    PyObject *b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)need);
+    if (b)
+        gk_geoms_feature_wkb(g, i, (uint8_t *)PyBytes_AS_STRING(b), need);
+    return b;
+}
+
+static PyObject *wkb_item(const void *src, size_t i)
+{
+    const gkpy_geoms_t *g = src;
+    if (g->missing && g->missing[i])
+        Py_RETURN_NONE;
+    return gkpy_wkb(&g->view, i);
+}
+
 static PyObject *py_to_wkb(PyObject *self, PyObject *arg)
 {
     (void)self;
     gkpy_geoms_t g;
     if (gkpy_geoms_from_py(arg, &g) < 0)
         return NULL;
-    npy_intp n = (npy_intp)g.view.ngeoms;
-    PyArrayObject *out = (PyArrayObject *)PyArray_SimpleNew(1, &n, NPY_OBJECT);
-    if (!out) {
-        gkpy_geoms_release(&g);
-        return NULL;
-    }
-    PyObject **items = PyArray_DATA(out);
-    for (npy_intp i = 0; i < n; i++) {
-        size_t need = gk_geoms_feature_wkb(&g.view, (size_t)i, NULL, 0);
-        PyObject *b;
-        if (need == 0 || (g.missing && g.missing[i])) {
-            Py_INCREF(Py_None);
-            b = Py_None;
-        } else {
-            b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)need);
-            if (!b) {
-                Py_DECREF(out);
-                gkpy_geoms_release(&g);
-                return NULL;
-            }
-            gk_geoms_feature_wkb(&g.view, (size_t)i,
-                                 (uint8_t *)PyBytes_AS_STRING(b), need);
-        }
-        Py_XDECREF(items[i]);
-        items[i] = b;
-    }
+    PyObject *out = gkpy_obj_array(g.view.ngeoms, wkb_item, &g);
     gkpy_geoms_release(&g);
-    return (PyObject *)out;
+    return out;
 }
 
 PyMethodDef gkpy_geoms_methods[] = {

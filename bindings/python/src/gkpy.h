@@ -45,6 +45,9 @@ typedef struct gkpy_geoms {
  * exception set. Release with gkpy_geoms_release(). */
 int gkpy_geoms_from_py(PyObject *src, gkpy_geoms_t *out);
 void gkpy_geoms_release(gkpy_geoms_t *g);
+/* Feature i of g as new little-endian ISO WKB bytes, None for an empty
+ * geometry; NULL with an exception set. */
+PyObject *gkpy_wkb(const gk_geoms_t *g, size_t i);
 
 extern PyMethodDef gkpy_geoms_methods[];
 extern PyMethodDef gkpy_measure_methods[];
@@ -68,5 +71,11 @@ int gkpy_measure_init(PyObject *module);
 /* Copies of C arrays as new numpy arrays (NULL with an exception set). */
 PyObject *gkpy_array_copy(const void *data, npy_intp n, int typenum);
 PyObject *gkpy_array_copy2(const double *xy, npy_intp n); /* (n, 2) */
+/* A new 1-D object array of n items, item i = get(src, i) (a new
+ * reference; NULL stops with the exception it set). */
+PyObject *gkpy_obj_array(size_t n, PyObject *(*get)(const void *src, size_t i),
+                         const void *src);
+/* A new str of UTF-8 text (bad bytes replaced), or None for NULL. */
+PyObject *gkpy_str(const char *s);
 
 #endif /* GKPY_H */

@@ -50,6 +50,20 @@ static int issue_warnings(const log_buf_t *b)
     return 0;
 }
 
+/* A text field's value i as str, None when null. */
+typedef struct field {
+    const gk_layer_t *l;
+    size_t j;
+} field_t;
+
+static PyObject *field_str(const void *src, size_t i)
+{
+    const field_t *f = src;
+    return gkpy_str(gk_layer_is_null(f->l, f->j, i)
+                        ? NULL
+                        : gk_layer_get_string(f->l, f->j, i));
+}
+
 /* Attribute column as a numpy array: int64 (float64 with NaN when the
  * column has nulls), float64 (NaN for null), or object (str / None). */
 static PyObject *field_array(const gk_layer_t *l, size_t j)
@@ -79,25 +93,8 @@ static PyObject *field_array(const gk_layer_t *l, size_t j)
         }
         return a;
     }
-    PyArrayObject *a = (PyArrayObject *)PyArray_SimpleNew(1, &n, NPY_OBJECT);
-    if (!a)
-        return NULL;
-    PyObject **items = PyArray_DATA(a);
-    for (npy_intp i = 0; i < n; i++) {
-        const char *s = gk_layer_is_null(l, j, (size_t)i)
-                            ? NULL
-                            : gk_layer_get_string(l, j, (size_t)i);
-        PyObject *v = s ? PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s),
-                                               "replace")
-                        : (Py_INCREF(Py_None), Py_None);
-        if (!v) {
-            Py_DECREF(a);
-            return NULL;
-        }
-        Py_XDECREF(items[i]);
-        items[i] = v;
-    }
-    return (PyObject *)a;
+    field_t f = {l, j};
+    return gkpy_obj_array((size_t)n, field_str, &f);
 }
 
 static const char *crs_string(const gk_crs_t *crs)
