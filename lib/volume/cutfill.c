@@ -87,21 +87,8 @@ kern_body(const float *z, size_t n, double d0, double slope, double zs,
     double cut = (cs[0] + cs[2]) + (cs[1] + cs[3]);
     double fill = (fs[0] + fs[2]) + (fs[1] + fs[3]);
     double cnt = (double)-(ms[0] + ms[1] + ms[2] + ms[3]);
-    for (; i < n; i++) {
-        float zf = z[i];
-        if (zf != zf || (has_nd && zf == nd))
-            continue;
-        double h = level ? (double)zf - d0
-                         : (double)zf * zs - (d0 + slope * (double)i);
-        if (h > 0)
-            cut += h;
-        else
-            fill -= h;
-        cnt += 1;
-    }
-    out[0] = cut;
-    out[1] = fill;
-    out[2] = cnt;
+    gk_kern_f32_tail(z, i, n, d0, slope, zs, nd, cut, fill, cnt, out, level,
+                     has_nd);
 }
 
 void gk_kern_f32_portable(const float *z, size_t n, double d0, double slope,

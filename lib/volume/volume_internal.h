@@ -307,6 +307,33 @@ void gk_kern_f32_portable(const float *z, size_t n, double d0, double slope,
                           double zs, int has_nd, float nd, double out[3]);
 gk_kern_f32_fn gk_kern_f32_x86(int level);
 
+/* Every kernel's tail: cells i .. n - 1 (after the 16-lane body) added in
+ * order to the body's cut, fill and count, then out = {cut, fill, count}.
+ * One copy, so that all kernels round it alike; `level` and `has_nd` are
+ * constants at each call (always inlined, also into the x86 target
+ * functions). Counts are integers, exact in a double. */
+static inline __attribute__((always_inline)) void
+gk_kern_f32_tail(const float *z, size_t i, size_t n, double d0, double slope,
+                 double zs, float nd, double cut, double fill, double cnt,
+                 double out[3], const bool level, const bool has_nd)
+{
+    for (; i < n; i++) {
+        float zf = z[i];
+        if (zf != zf || (has_nd && zf == nd))
+            continue;
+        double h = level ? (double)zf - d0
+                         : (double)zf * zs - (d0 + slope * (double)i);
+        if (h > 0)
+            cut += h;
+        else
+            fill -= h;
+        cnt += 1;
+    }
+    out[0] = cut;
+    out[1] = fill;
+    out[2] = cnt;
+}
+
 gk_status_t gk_volume_cell(gk_context_t *ctx, const gk_dem_t *dem,
                            const gk_rings_t *rings,
                            const gk_volume_opts_t *o,
