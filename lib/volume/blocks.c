@@ -86,8 +86,8 @@ typedef struct runner {
     double reported;       /* last fraction reported (thread 0 only) */
     bool interrupted;      /* written by thread 0 only */
     gk_status_t *status;   /* per unit */
-    char (*msg)[GK_ERRMSG_CAP]; /* per thread, first error */
-    void **tstate;
+    char *tstate;          /* thread t's state at tstate + t * tsize */
+    size_t tsize;
     atomic_bool stop;
 } runner_t;
 
@@ -106,7 +106,7 @@ static void *worker(void *p)
         size_t u = atomic_fetch_add(&r->next, 1);
         if (u >= r->nunits)
             break;
-        gk_status_t st = r->fn(u, r->tstate[a->t], r->shared);
+        gk_status_t st = r->fn(u, r->tstate + a->t * r->tsize, r->shared);
         r->status[u] = st;
         size_t done = atomic_fetch_add(&r->done, 1) + 1;
         if (st != GK_OK)
@@ -126,13 +126,14 @@ static void *worker(void *p)
 }
 
 gk_status_t gk_units_run(gk_context_t *ctx, size_t nunits, unsigned threads,
-                         void **tstate, gk_context_t **tctx, gk_unit_fn fn,
+                         void *tstate, size_t tsize, gk_unit_fn fn,
                          void *shared, double p0, double p1)
 {
     if (threads < 1)
         threads = 1;
     runner_t r = {.fn = fn, .shared = shared, .nunits = nunits,
-                  .tstate = tstate, .ctx = ctx, .p0 = p0, .p1 = p1};
+                  .tstate = tstate, .tsize = tsize, .ctx = ctx, .p0 = p0,
+                  .p1 = p1};
     atomic_init(&r.next, 0);
     atomic_init(&r.done, 0);
     atomic_init(&r.stop, false);
@@ -173,11 +174,14 @@ gk_status_t gk_units_run(gk_context_t *ctx, size_t nunits, unsigned threads,
     for (size_t u = 0; u < nunits && st == GK_OK; u++)
         st = r.status[u];
     if (st != GK_OK) {
-        for (unsigned t = 0; t < threads; t++)
-            if (gk_errcode(tctx[t]) != GK_OK) {
-                gk_error(ctx, gk_errcode(tctx[t]), "%s", gk_errmsg(tctx[t]));
+        for (unsigned t = 0; t < threads; t++) {
+            const gk_volume_worker_t *w =
+                (const gk_volume_worker_t *)(r.tstate + t * tsize);
+            if (gk_errcode(w->ctx) != GK_OK) {
+                gk_error(ctx, gk_errcode(w->ctx), "%s", gk_errmsg(w->ctx));
                 break;
             }
+        }
         st = gk_errcode(ctx) != GK_OK ? gk_errcode(ctx) : st;
     }
     free(r.status);
