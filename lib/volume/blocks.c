@@ -94,6 +94,7 @@ typedef struct runner {
 typedef struct worker_arg {
     runner_t *r;
     unsigned t;
+    size_t failed; /* the unit that failed on this thread, or SIZE_MAX */
 } worker_arg_t;
 
 static void *worker(void *p)
@@ -109,8 +110,10 @@ static void *worker(void *p)
         gk_status_t st = r->fn(u, r->tstate + a->t * r->tsize, r->shared);
         r->status[u] = st;
         size_t done = atomic_fetch_add(&r->done, 1) + 1;
-        if (st != GK_OK)
+        if (st != GK_OK) {
+            a->failed = u; /* the thread's last unit: it stops here */
             atomic_store(&r->stop, true);
+        }
         /* The caller's context belongs to the calling thread (thread 0):
          * only it reports progress, between its units. */
         if (a->t == 0 && st == GK_OK) {
@@ -148,7 +151,7 @@ gk_status_t gk_units_run(gk_context_t *ctx, size_t nunits, unsigned threads,
     }
     unsigned started = 1;
     for (unsigned t = 0; t < threads; t++)
-        args[t] = (worker_arg_t){&r, t};
+        args[t] = (worker_arg_t){&r, t, SIZE_MAX};
     for (unsigned t = 1; t < threads; t++) {
         if (pthread_create(&th[t], NULL, worker, &args[t]) != 0)
             break; /* fewer threads: same result, only slower */
@@ -168,16 +171,18 @@ gk_status_t gk_units_run(gk_context_t *ctx, size_t nunits, unsigned threads,
         free(args);
         return GK_ERR_INTERRUPTED;
     }
-    /* Report the error of the first failing unit, in unit order; its
-     * message sits on the context of whichever thread ran it. */
-    gk_status_t st = GK_OK;
-    for (size_t u = 0; u < nunits && st == GK_OK; u++)
-        st = r.status[u];
+    /* Report the error of the first failing unit, in unit order, with
+     * the message on the context of the thread that ran it (not that of
+     * another thread whose unit failed at the same time). */
+    size_t fu = 0;
+    while (fu < nunits && r.status[fu] == GK_OK)
+        fu++;
+    gk_status_t st = fu < nunits ? r.status[fu] : GK_OK;
     if (st != GK_OK) {
         for (unsigned t = 0; t < threads; t++) {
             const gk_volume_worker_t *w =
                 (const gk_volume_worker_t *)(r.tstate + t * tsize);
-            if (gk_errcode(w->ctx) != GK_OK) {
+            if (args[t].failed == fu && gk_errcode(w->ctx) != GK_OK) {
                 gk_error(ctx, gk_errcode(w->ctx), "%s", gk_errmsg(w->ctx));
                 break;
             }
