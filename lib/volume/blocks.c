@@ -86,14 +86,15 @@ typedef struct runner {
     double reported;       /* last fraction reported (thread 0 only) */
     bool interrupted;      /* written by thread 0 only */
     gk_status_t *status;   /* per unit */
-    char (*msg)[GK_ERRMSG_CAP]; /* per thread, first error */
-    void **tstate;
+    char *tstate;          /* thread t's state at tstate + t * tsize */
+    size_t tsize;
     atomic_bool stop;
 } runner_t;
 
 typedef struct worker_arg {
     runner_t *r;
     unsigned t;
+    size_t failed; /* the unit that failed on this thread, or SIZE_MAX */
 } worker_arg_t;
 
 static void *worker(void *p)
@@ -106,11 +107,13 @@ static void *worker(void *p)
         size_t u = atomic_fetch_add(&r->next, 1);
         if (u >= r->nunits)
             break;
-        gk_status_t st = r->fn(u, r->tstate[a->t], r->shared);
+        gk_status_t st = r->fn(u, r->tstate + a->t * r->tsize, r->shared);
         r->status[u] = st;
         size_t done = atomic_fetch_add(&r->done, 1) + 1;
-        if (st != GK_OK)
+        if (st != GK_OK) {
+            a->failed = u; /* the thread's last unit: it stops here */
             atomic_store(&r->stop, true);
+        }
         /* The caller's context belongs to the calling thread (thread 0):
          * only it reports progress, between its units. */
         if (a->t == 0 && st == GK_OK) {
@@ -126,13 +129,14 @@ static void *worker(void *p)
 }
 
 gk_status_t gk_units_run(gk_context_t *ctx, size_t nunits, unsigned threads,
-                         void **tstate, gk_context_t **tctx, gk_unit_fn fn,
+                         void *tstate, size_t tsize, gk_unit_fn fn,
                          void *shared, double p0, double p1)
 {
     if (threads < 1)
         threads = 1;
     runner_t r = {.fn = fn, .shared = shared, .nunits = nunits,
-                  .tstate = tstate, .ctx = ctx, .p0 = p0, .p1 = p1};
+                  .tstate = tstate, .tsize = tsize, .ctx = ctx, .p0 = p0,
+                  .p1 = p1};
     atomic_init(&r.next, 0);
     atomic_init(&r.done, 0);
     atomic_init(&r.stop, false);
@@ -147,7 +151,7 @@ gk_status_t gk_units_run(gk_context_t *ctx, size_t nunits, unsigned threads,
     }
     unsigned started = 1;
     for (unsigned t = 0; t < threads; t++)
-        args[t] = (worker_arg_t){&r, t};
+        args[t] = (worker_arg_t){&r, t, SIZE_MAX};
     for (unsigned t = 1; t < threads; t++) {
         if (pthread_create(&th[t], NULL, worker, &args[t]) != 0)
             break; /* fewer threads: same result, only slower */
@@ -167,17 +171,22 @@ gk_status_t gk_units_run(gk_context_t *ctx, size_t nunits, unsigned threads,
         free(args);
         return GK_ERR_INTERRUPTED;
     }
-    /* Report the error of the first failing unit, in unit order; its
-     * message sits on the context of whichever thread ran it. */
-    gk_status_t st = GK_OK;
-    for (size_t u = 0; u < nunits && st == GK_OK; u++)
-        st = r.status[u];
+    /* Report the error of the first failing unit, in unit order, with
+     * the message on the context of the thread that ran it (not that of
+     * another thread whose unit failed at the same time). */
+    size_t fu = 0;
+    while (fu < nunits && r.status[fu] == GK_OK)
+        fu++;
+    gk_status_t st = fu < nunits ? r.status[fu] : GK_OK;
     if (st != GK_OK) {
-        for (unsigned t = 0; t < threads; t++)
-            if (gk_errcode(tctx[t]) != GK_OK) {
-                gk_error(ctx, gk_errcode(tctx[t]), "%s", gk_errmsg(tctx[t]));
+        for (unsigned t = 0; t < threads; t++) {
+            const gk_volume_worker_t *w =
+                (const gk_volume_worker_t *)(r.tstate + t * tsize);
+            if (args[t].failed == fu && gk_errcode(w->ctx) != GK_OK) {
+                gk_error(ctx, gk_errcode(w->ctx), "%s", gk_errmsg(w->ctx));
                 break;
             }
+        }
         st = gk_errcode(ctx) != GK_OK ? gk_errcode(ctx) : st;
     }
     free(r.status);

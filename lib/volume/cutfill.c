@@ -87,21 +87,8 @@ kern_body(const float *z, size_t n, double d0, double slope, double zs,
     double cut = (cs[0] + cs[2]) + (cs[1] + cs[3]);
     double fill = (fs[0] + fs[2]) + (fs[1] + fs[3]);
     double cnt = (double)-(ms[0] + ms[1] + ms[2] + ms[3]);
-    for (; i < n; i++) {
-        float zf = z[i];
-        if (zf != zf || (has_nd && zf == nd))
-            continue;
-        double h = level ? (double)zf - d0
-                         : (double)zf * zs - (d0 + slope * (double)i);
-        if (h > 0)
-            cut += h;
-        else
-            fill -= h;
-        cnt += 1;
-    }
-    out[0] = cut;
-    out[1] = fill;
-    out[2] = cnt;
+    gk_kern_f32_tail(z, i, n, d0, slope, zs, nd, cut, fill, cnt, out, level,
+                     has_nd);
 }
 
 void gk_kern_f32_portable(const float *z, size_t n, double d0, double slope,
@@ -162,9 +149,10 @@ typedef struct cell_shared {
 } cell_shared_t;
 
 typedef struct cell_thread {
-    gk_volume_worker_t w;
+    gk_volume_worker_t w; /* first: gk_units_run finds its context */
     double *zd, *dd; /* one block row of heights and design, general path */
 } cell_thread_t;
+_Static_assert(offsetof(cell_thread_t, w) == 0, "worker first");
 
 static gk_status_t cell_block(size_t ui, const void *raw, void *tp, void *sp)
 {
@@ -260,9 +248,7 @@ gk_status_t gk_volume_cell(gk_context_t *ctx, const gk_dem_t *dem,
         gk_plan_free(&plan);
         return st;
     }
-    unsigned nt = o->threads ? o->threads : 1;
-    if (nt > units.nunits)
-        nt = units.nunits ? (unsigned)units.nunits : 1;
+    unsigned nt = gk_volume_threads(o, units.nunits);
     cell_shared_t sh = {.dem = dem, .plan = &plan, .units = &units, .o = o};
     sh.linear = gk_design_linear(&o->design, dem, &sh.la, &sh.lb, &sh.lc);
     sh.whole = sh.linear && dem->type == GDT_Float32 && sh.lb == 0 &&
@@ -272,25 +258,21 @@ gk_status_t gk_volume_cell(gk_context_t *ctx, const gk_dem_t *dem,
         sh.kern = gk_kern_f32_portable;
     sh.sums = gk_calloc_array(units.nunits, sizeof *sh.sums);
     cell_thread_t *th = gk_calloc_array(nt, sizeof *th);
-    void **tp = gk_calloc_array(nt, sizeof *tp);
-    gk_context_t **tc = gk_calloc_array(nt, sizeof *tc);
-    if (!sh.sums || !th || !tp || !tc) {
+    if (!sh.sums || !th) {
         st = gk_error_nomem(ctx, "per-block sums");
         goto out;
     }
     size_t bw = dem->info.block_width;
     for (unsigned t = 0; t < nt && st == GK_OK; t++) {
-        tp[t] = &th[t];
         st = gk_volume_worker_init(&th[t].w, ctx, t, dem, &o->design, cl);
-        tc[t] = th[t].w.ctx;
         th[t].zd = gk_calloc_array(bw, sizeof(double));
         th[t].dd = gk_calloc_array(bw, sizeof(double));
         if (st == GK_OK && (!th[t].zd || !th[t].dd))
             st = gk_error_nomem(ctx, "worker buffers");
     }
     if (st == GK_OK)
-        st = gk_units_run(ctx, units.nunits, nt, tp, tc, cell_unit, &sh,
-                          0.0, gk_volume_pass_share(o));
+        st = gk_units_run(ctx, units.nunits, nt, th, sizeof *th, cell_unit,
+                          &sh, 0.0, gk_volume_pass_share(o));
     if (st == GK_OK) {
         gk_sums_t tot = {0};
         for (size_t u = 0; u < units.nunits; u++) {
@@ -310,8 +292,6 @@ out:
         free(th[t].dd);
     }
     free(th);
-    free(tp);
-    free(tc);
     free(sh.sums);
     gk_units_free(&units);
     gk_plan_free(&plan);

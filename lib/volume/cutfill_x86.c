@@ -54,29 +54,6 @@
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 
-/* The tail (n mod 16 cells) in order, after the lanes; shared by both. */
-static inline __attribute__((always_inline)) void
-tail(const float *z, size_t i, size_t n, double d0, double slope, double zs,
-     float nd, double cut, double fill, size_t cnt, double out[3],
-     const bool level, const bool has_nd)
-{
-    for (; i < n; i++) {
-        float zf = z[i];
-        if (zf != zf || (has_nd && zf == nd))
-            continue;
-        double h = level ? (double)zf - d0
-                         : (double)zf * zs - (d0 + slope * (double)i);
-        if (h > 0)
-            cut += h;
-        else
-            fill -= h;
-        cnt++;
-    }
-    out[0] = cut;
-    out[1] = fill;
-    out[2] = (double)cnt;
-}
-
 #define GK_AVX2 __attribute__((target("avx2")))
 
 /* l[0..3] + l[4..7] as two 4-lane halves already added: s = lanes j and
@@ -164,7 +141,8 @@ body(const float *z, size_t n, double d0, double slope, double zs, float nd,
     }
     double cut = hsum_avx2(_mm256_add_pd(c[0], c[2]), _mm256_add_pd(c[1], c[3]));
     double fill = hsum_avx2(_mm256_add_pd(f[0], f[2]), _mm256_add_pd(f[1], f[3]));
-    tail(z, i, n, d0, slope, zs, nd, cut, fill, cnt, out, level, has_nd);
+    gk_kern_f32_tail(z, i, n, d0, slope, zs, nd, cut, fill, (double)cnt, out,
+                     level, has_nd);
 }
 
 /* The optimistic loop is exact only when a height is NaN exactly when its
@@ -295,7 +273,8 @@ body512(const float *z, size_t n, double d0, double slope, double zs,
                            _mm512_extractf64x4_pd(cs, 1));
     double fill = hsum_avx2(_mm512_castpd512_pd256(fs),
                             _mm512_extractf64x4_pd(fs, 1));
-    tail(z, i, n, d0, slope, zs, nd, cut, fill, cnt, out, level, has_nd);
+    gk_kern_f32_tail(z, i, n, d0, slope, zs, nd, cut, fill, (double)cnt, out,
+                     level, has_nd);
 }
 
 static GK_AVX512 void kern_avx512(const float *z, size_t n, double d0,

@@ -259,9 +259,10 @@ typedef struct tin_shared {
 } tin_shared_t;
 
 typedef struct tin_thread {
-    gk_volume_worker_t w;
+    gk_volume_worker_t w; /* first: gk_units_run finds its context */
     double *win;   /* (bw + 1) x (bh + 1) heights minus design */
 } tin_thread_t;
+_Static_assert(offsetof(tin_thread_t, w) == 0, "worker first");
 
 static gk_status_t tin_unit(size_t ui, void *tp, void *sp)
 {
@@ -344,32 +345,26 @@ gk_status_t gk_volume_tin(gk_context_t *ctx, const gk_dem_t *dem,
         gk_plan_free(&plan);
         return st;
     }
-    unsigned nt = o->threads ? o->threads : 1;
-    if (nt > units.nunits)
-        nt = units.nunits ? (unsigned)units.nunits : 1;
+    unsigned nt = gk_volume_threads(o, units.nunits);
     tin_shared_t sh = {.dem = dem, .plan = &plan, .units = &units};
     sh.linear = gk_design_linear(&o->design, dem, &sh.la, &sh.lb, &sh.lc);
     sh.acc = gk_calloc_array(units.nunits, sizeof *sh.acc);
     sh.ncells = gk_calloc_array(units.nunits, sizeof *sh.ncells);
     tin_thread_t *th = gk_calloc_array(nt, sizeof *th);
-    void **tp = gk_calloc_array(nt, sizeof *tp);
-    gk_context_t **tc = gk_calloc_array(nt, sizeof *tc);
-    if (!sh.acc || !sh.ncells || !th || !tp || !tc) {
+    if (!sh.acc || !sh.ncells || !th) {
         st = gk_error_nomem(ctx, "per-block sums");
         goto out;
     }
     size_t wsz = (dem->info.block_width + 1) * (dem->info.block_height + 1);
     for (unsigned t = 0; t < nt && st == GK_OK; t++) {
-        tp[t] = &th[t];
         st = gk_volume_worker_init(&th[t].w, ctx, t, dem, &o->design, cl);
-        tc[t] = th[t].w.ctx;
         th[t].win = gk_calloc_array(wsz, sizeof(double));
         if (st == GK_OK && !th[t].win)
             st = gk_error_nomem(ctx, "a TIN window");
     }
     if (st == GK_OK)
-        st = gk_units_run(ctx, units.nunits, nt, tp, tc, tin_unit, &sh,
-                          0.0, gk_volume_pass_share(o));
+        st = gk_units_run(ctx, units.nunits, nt, th, sizeof *th, tin_unit,
+                          &sh, 0.0, gk_volume_pass_share(o));
     if (st == GK_OK) {
         gk_sums_t tot = {0};
         for (size_t u = 0; u < units.nunits; u++) {
@@ -386,8 +381,6 @@ out:
         free(th[t].win);
     }
     free(th);
-    free(tp);
-    free(tc);
     free(sh.acc);
     free(sh.ncells);
     gk_units_free(&units);

@@ -259,8 +259,10 @@ static inline size_t gk_unit_next(const gk_plan_t *pl, const gk_unit_t *u,
     return i;
 }
 
-/* Run fn(unit, tstate[t], shared) for every unit on `threads` threads (the
- * calling thread is thread 0); per-thread contexts tctx[t] carry errors.
+/* Run fn(unit, state of thread t, shared) for every unit on `threads`
+ * threads (the calling thread is thread 0). The thread states are one array
+ * of `threads` elements of tsize bytes at tstate, each starting with its
+ * gk_volume_worker_t, whose context carries the thread's errors.
  * After each of its units thread 0 reports gk_progress(ctx, fraction,
  * "volume") with the fraction of units done mapped onto [p0, p1]; when the
  * callback says stop, the threads finish their current unit and the run
@@ -272,6 +274,16 @@ typedef gk_status_t (*gk_unit_fn)(size_t unit, void *tstate, void *shared);
 static inline double gk_volume_pass_share(const gk_volume_opts_t *o)
 {
     return o->diff_raster_path ? 0.5 : 1.0;
+}
+/* Threads for a pass over nunits units: o->threads (0: one), at most one
+ * per unit, at least one. */
+static inline unsigned gk_volume_threads(const gk_volume_opts_t *o,
+                                         size_t nunits)
+{
+    unsigned nt = o->threads ? o->threads : 1;
+    if (nt > nunits)
+        nt = nunits ? (unsigned)nunits : 1;
+    return nt;
 }
 /* What each worker thread of a volume pass owns: a context of its own
  * (errors), a DEM reader and a design evaluator. Worker 0 shares the
@@ -288,7 +300,7 @@ gk_status_t gk_volume_worker_init(gk_volume_worker_t *w, gk_context_t *ctx,
                                   const gk_centerline_t *cl);
 void gk_volume_worker_fini(gk_volume_worker_t *w);
 gk_status_t gk_units_run(gk_context_t *ctx, size_t nunits, unsigned threads,
-                         void **tstate, gk_context_t **tctx, gk_unit_fn fn,
+                         void *tstate, size_t tsize, gk_unit_fn fn,
                          void *shared, double p0, double p1);
 
 /* Cells [x0, x0 + w) x [y0, y0 + h) as metres (NaN: nodata or outside). */
@@ -306,6 +318,33 @@ typedef void (*gk_kern_f32_fn)(const float *z, size_t n, double d0,
 void gk_kern_f32_portable(const float *z, size_t n, double d0, double slope,
                           double zs, int has_nd, float nd, double out[3]);
 gk_kern_f32_fn gk_kern_f32_x86(int level);
+
+/* Every kernel's tail: cells i .. n - 1 (after the 16-lane body) added in
+ * order to the body's cut, fill and count, then out = {cut, fill, count}.
+ * One copy, so that all kernels round it alike; `level` and `has_nd` are
+ * constants at each call (always inlined, also into the x86 target
+ * functions). Counts are integers, exact in a double. */
+static inline __attribute__((always_inline)) void
+gk_kern_f32_tail(const float *z, size_t i, size_t n, double d0, double slope,
+                 double zs, float nd, double cut, double fill, double cnt,
+                 double out[3], const bool level, const bool has_nd)
+{
+    for (; i < n; i++) {
+        float zf = z[i];
+        if (zf != zf || (has_nd && zf == nd))
+            continue;
+        double h = level ? (double)zf - d0
+                         : (double)zf * zs - (d0 + slope * (double)i);
+        if (h > 0)
+            cut += h;
+        else
+            fill -= h;
+        cnt += 1;
+    }
+    out[0] = cut;
+    out[1] = fill;
+    out[2] = cnt;
+}
 
 gk_status_t gk_volume_cell(gk_context_t *ctx, const gk_dem_t *dem,
                            const gk_rings_t *rings,

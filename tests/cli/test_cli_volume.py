@@ -70,6 +70,32 @@ def local_gpkg(path, rings):
     return gpkg
 
 
+def road_gpkg(path, wkts, width=None):
+    """Road centerlines in the local CRS (optionally with a width field)."""
+    from osgeo import ogr
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    srs = osr.SpatialReference()
+    srs.ImportFromProj4(LOCAL)
+    lyr = ds.CreateLayer("road", srs, ogr.wkbLineString)
+    if width is not None:
+        lyr.CreateField(ogr.FieldDefn("width", ogr.OFTReal))
+    for wkt in wkts:
+        f = ogr.Feature(lyr.GetLayerDefn())
+        if width is not None:
+            f.SetField("width", width)
+        f.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+        lyr.CreateFeature(f)
+    ds = None
+    return str(path)
+
+
+def earthwork_rows(r):
+    """The earthwork section of `geokota estimate --format json`, by key."""
+    assert r.code == 0, r.err
+    return {row["key"]: row["value"] for s in r.json()["sections"]
+            if s["name"] == "earthwork" for row in s["rows"]}
+
+
 def volume(geokota, *args):
     r = geokota("volume", "--format", "json", *args)
     assert r.code == 0, r.err
@@ -199,27 +225,14 @@ def test_estimate_with_dem(geokota, tmp_path):
     # ROADS.md 5(e) through the estimate: the road's surface corridor is the
     # region, the rigid template's 0.30 m depth sets the formation.
     dem = plane_dem(tmp_path, 10.0 + 0.02 * 100, 0.02, 0.0, "road.tif")
-    from osgeo import ogr
-    gpkg = str(tmp_path / "road.gpkg")
-    ds = ogr.GetDriverByName("GPKG").CreateDataSource(gpkg)
-    srs = osr.SpatialReference()
-    srs.ImportFromProj4(LOCAL)
-    lyr = ds.CreateLayer("road", srs, ogr.wkbLineString)
-    lyr.CreateField(ogr.FieldDefn("width", ogr.OFTReal))
-    f = ogr.Feature(lyr.GetLayerDefn())
-    f.SetField("width", 6.0)
-    f.SetGeometry(ogr.CreateGeometryFromWkt("LINESTRING (-100 0, 100 0)"))
-    lyr.CreateFeature(f)
-    ds = None
+    gpkg = road_gpkg(tmp_path / "road.gpkg", ["LINESTRING (-100 0, 100 0)"],
+                     width=6.0)
     profile = tmp_path / "profile.csv"
     profile.write_text("station,elevation\n0,11.30\n200,11.30\n")
     r = geokota("estimate", "--format", "json", "--dem", dem, "--profile",
                 profile, "--camber", "0", "--volume-method", "tin",
                 "--swell", "1.25", "--shrink", "0.9", gpkg)
-    assert r.code == 0, r.err
-    doc = r.json()
-    rows = {row["key"]: row["value"] for s in doc["sections"]
-            if s["name"] == "earthwork" for row in s["rows"]}
+    rows = earthwork_rows(r)
     assert rows["cut_m3"] == pytest.approx(1350, rel=1e-6)
     assert rows["fill_m3"] == pytest.approx(150, rel=1e-6)
     assert rows["cut_loose_m3"] == pytest.approx(1350 * 1.25, rel=1e-6)
@@ -227,25 +240,6 @@ def test_estimate_with_dem(geokota, tmp_path):
     assert rows["fill_loads"] == math.ceil(150 / 0.9 * 1.25 / 6)
     bad = geokota("estimate", "--dem", dem, gpkg)
     assert bad.code == 2 and "--profile" in bad.err
-
-
-def road_gpkg(path, wkts, width=None):
-    """Road centerlines in the local CRS (optionally with a width field)."""
-    from osgeo import ogr
-    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
-    srs = osr.SpatialReference()
-    srs.ImportFromProj4(LOCAL)
-    lyr = ds.CreateLayer("road", srs, ogr.wkbLineString)
-    if width is not None:
-        lyr.CreateField(ogr.FieldDefn("width", ogr.OFTReal))
-    for wkt in wkts:
-        f = ogr.Feature(lyr.GetLayerDefn())
-        if width is not None:
-            f.SetField("width", width)
-        f.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
-        lyr.CreateFeature(f)
-    ds = None
-    return str(path)
 
 
 def test_road_offset_follows_ground(geokota, tmp_path):
@@ -304,16 +298,13 @@ def test_estimate_with_dem_offset(geokota, tmp_path):
                      width=6.0)
     r = geokota("estimate", "--format", "json", "--dem", dem, "--offset", "0",
                 "--camber", "0", "--volume-method", "tin", road)
-    assert r.code == 0, r.err
-    rows = {row["key"]: row["value"] for s in r.json()["sections"]
-            if s["name"] == "earthwork" for row in s["rows"]}
+    rows = earthwork_rows(r)
     assert rows["cut_m3"] == pytest.approx(0.30 * 1200, rel=1e-9)
     assert rows["fill_m3"] == pytest.approx(0, abs=1e-6)
     r = geokota("estimate", "--format", "json", "--dem", dem, "--offset",
                 "-0.5", "--smooth", "30", "--camber", "0", "--volume-method",
                 "tin", road)
-    rows = {row["key"]: row["value"] for s in r.json()["sections"]
-            if s["name"] == "earthwork" for row in s["rows"]}
+    rows = earthwork_rows(r)
     assert rows["cut_m3"] == pytest.approx(0.80 * 1200, rel=1e-9)
     bad = geokota("estimate", "--offset", "1", road)
     assert bad.code == 2 and "--dem" in bad.err

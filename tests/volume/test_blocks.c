@@ -67,16 +67,6 @@ static void brute(int i0, int i1, int j0, int j1, double level, double out[4])
     out[3] = (double)n;
 }
 
-static vt_poly_t rect_poly(double xa, double ya, double xb, double yb)
-{
-    vt_poly_t p = {0};
-    vt_begin_feature(&p);
-    vt_begin_part(&p);
-    double r[8] = {xa, ya, xb, ya, xb, yb, xa, yb};
-    vt_ring(&p, r, 4);
-    return p;
-}
-
 static gk_status_t run(gk_dem_t *d, vt_poly_t *p, double level,
                        unsigned threads, gk_volume_result_t *r)
 {
@@ -97,7 +87,7 @@ static void aligned(gk_dem_t *d)
     for (int b = 0; b < 3; b++)
         for (int l = 0; l < 2; l++) {
             const int *q = box[b];
-            vt_poly_t p = rect_poly(X0 + q[0], Y0 + H - q[3], X0 + q[1],
+            vt_poly_t p = vt_rect_poly(X0 + q[0], Y0 + H - q[3], X0 + q[1],
                                     Y0 + H - q[2]);
             double want[4];
             brute(q[0], q[1], q[2], q[3], levels[l], want);
@@ -188,7 +178,7 @@ int main(void)
     vt_raster_t g = {.name = "ll32.tif", .w = W, .h = H,
                      .gt = {106.0, 0.001, 0, -6.0, 0, -0.001},
                      .crs = "EPSG:4326", .type = GDT_Float32, .block = 16};
-    vt_poly_t q = rect_poly(106.0, -6.0 - H * 0.001, 106.0 + W * 0.001, -6.0);
+    vt_poly_t q = vt_rect_poly(106.0, -6.0 - H * 0.001, 106.0 + W * 0.001, -6.0);
     against_float64(&g, terrain_ll, &q, "lonlat");
 
     gk_context_free(ctx);

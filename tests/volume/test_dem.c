@@ -35,16 +35,6 @@ static double plane_fn(double x, double y, void *u)
     return 100 + 0.25 * (x - X0) - 0.125 * (y - Y0);
 }
 
-static vt_poly_t rect_poly(double xa, double ya, double xb, double yb)
-{
-    vt_poly_t p = {0};
-    vt_begin_feature(&p);
-    vt_begin_part(&p);
-    double r[8] = {xa, ya, xb, ya, xb, yb, xa, yb};
-    vt_ring(&p, r, 4);
-    return p;
-}
-
 static void bad_inputs(void)
 {
     double ten = 10;
@@ -84,14 +74,14 @@ static void bad_inputs(void)
     double nd = -9999;
     p = vt_make(&r, const_fn, &nd);
     is_int(gk_dem_open(ctx, p, 1, &d), GK_OK, "all-nodata DEM opens");
-    vt_poly_t poly = rect_poly(X0 + 1000, Y0, X0 + 1010, Y0 + 10);
+    vt_poly_t poly = vt_rect_poly(X0 + 1000, Y0, X0 + 1010, Y0 + 10);
     gk_volume_opts_t o = {.region_name = "site.geojson"};
     gk_volume_result_t res;
     is_int(gk_volume_compute(ctx, d, vt_view(&poly), NULL, &o, &res),
            GK_ERR_INPUT, "region outside: GK_ERR_INPUT");
     has_str(gk_errmsg(ctx), "site.geojson: the region lies outside the DEM",
             "region outside: message names the region");
-    poly = rect_poly(X0 + 2, Y0 + 2, X0 + 10, Y0 + 10);
+    poly = vt_rect_poly(X0 + 2, Y0 + 2, X0 + 10, Y0 + 10);
     is_int(gk_volume_compute(ctx, d, vt_view(&poly), NULL, &o, &res),
            GK_ERR_INPUT, "all nodata: GK_ERR_INPUT");
     has_str(gk_errmsg(ctx), "ok.tif: no DEM data under site.geojson",
@@ -133,7 +123,7 @@ static void nodata_and_feet(void)
     has_str(last_log, "heights are in \"ft\"; converted to metres",
             "feet: warning logged");
     is_double(gk_dem_info(d)->z_unit_m, 0.3048, 0, 0, "feet: factor 0.3048");
-    vt_poly_t poly = rect_poly(X0 + 5, Y0 + 5, X0 + 35, Y0 + 35);
+    vt_poly_t poly = vt_rect_poly(X0 + 5, Y0 + 5, X0 + 35, Y0 + 35);
     gk_volume_opts_t o = {0};
     gk_volume_result_t res;
     last_log[0] = 0;
@@ -156,7 +146,7 @@ static void nodata_and_feet(void)
         is_double(res.cut_m3, (900 - 15) * 3.048, 1e-12, 0, "tin: cut on the rest");
     }
     /* region half off the DEM: the outside part is uncovered */
-    poly = rect_poly(X0 - 10, Y0 + 1, X0 + 10, Y0 + 11);
+    poly = vt_rect_poly(X0 - 10, Y0 + 1, X0 + 10, Y0 + 11);
     o.method = GK_VOLUME_CELL;
     if (gk_volume_compute(ctx, d, vt_view(&poly), NULL, &o, &res) == GK_OK) {
         is_double(res.area_m2, 100, 1e-12, 0, "half off the DEM: 100 m2 covered");
@@ -184,7 +174,7 @@ static void geographic(void)
     is_double(gk_dem_cell_area_m2(d, 10), fabs(a_geod), 1e-9, 0,
               "lon/lat cell area = geod_polygonarea of the cell (1e-9)");
     /* an aligned region: cut = its ellipsoidal area x 1 m */
-    vt_poly_t poly = rect_poly(110.4 + 5 * s, -7.5 - 40 * s, 110.4 + 45 * s,
+    vt_poly_t poly = vt_rect_poly(110.4 + 5 * s, -7.5 - 40 * s, 110.4 + 45 * s,
                                -7.5 - 10 * s);
     double area = gk_ellipsoid_quad_area(6378137, 1 / 298.257223563,
                                          110.4 + 5 * s, 110.4 + 45 * s,
@@ -264,7 +254,7 @@ static void rotated_and_surface(void)
     struct { double o; } uo = {off};
     (void)uo;
     gk_dem_open(ctx, vt_make(&b, plane_fn, NULL), 1, &d2);
-    poly = rect_poly(X0 + 10.5, Y0 + 10.5, X0 + 60.5, Y0 + 50.5);
+    poly = vt_rect_poly(X0 + 10.5, Y0 + 10.5, X0 + 60.5, Y0 + 50.5);
     o = (gk_volume_opts_t){.method = GK_VOLUME_TIN,
                            .design = {.kind = GK_DESIGN_SURFACE, .surface = d2}};
     if (gk_volume_compute(ctx, d1, vt_view(&poly), NULL, &o, &res) == GK_OK) {
@@ -350,7 +340,7 @@ static void road_design(void)
     has_str(gk_errmsg(ctx), "profile.csv: line 3: station 40 m does not increase",
             "profile CSV: message names the line");
 
-    vt_poly_t poly = rect_poly(X0, Y0 - 3, X0 + 200, Y0 + 3);
+    vt_poly_t poly = vt_rect_poly(X0, Y0 - 3, X0 + 200, Y0 + 3);
     o.method = GK_VOLUME_TIN;
     if (gk_volume_compute(ctx, d, vt_view(&poly), NULL, &o, &res) == GK_OK)
         is_double(res.cut_m3, 396, 1e-12, 0,

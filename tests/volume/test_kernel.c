@@ -37,17 +37,29 @@ static double tree16(const double *l)
     return (t[0] + t[2]) + (t[1] + t[3]);
 }
 
+/* Height of cell i against the design d0 + slope * i (heights times zs),
+ * false for a cell that does not count (NaN, or the nodata value): one
+ * copy for both oracles below, written apart from the library's. */
+static bool cell_height(const float *z, size_t i, double d0, double slope,
+                        double zs, int has_nd, float nd, double *h)
+{
+    float zf = z[i];
+    if (zf != zf || (has_nd && zf == nd))
+        return false;
+    bool level = slope == 0 && zs == 1;
+    *h = level ? (double)zf - d0 : (double)zf * zs - (d0 + slope * (double)i);
+    return true;
+}
+
 /* scalar reference with the kernels' lane structure */
 static void reference(const float *z, size_t n, double d0, double slope,
                       double zs, int has_nd, float nd, double out[3])
 {
     double c[16] = {0}, f[16] = {0}, cnt = 0;
     size_t body = n / 16 * 16;
-    bool level = slope == 0 && zs == 1;
+    double h;
     for (size_t i = 0; i < body; i++) {
-        double g = (double)z[i];
-        double h = level ? g - d0 : g * zs - (d0 + slope * (double)i);
-        if (h != h || (has_nd && g == (double)nd))
+        if (!cell_height(z, i, d0, slope, zs, has_nd, nd, &h))
             continue;
         if (h > 0)
             c[i % 16] += h;
@@ -57,11 +69,8 @@ static void reference(const float *z, size_t n, double d0, double slope,
     }
     double cut = tree16(c), fill = tree16(f);
     for (size_t i = body; i < n; i++) {
-        float zf = z[i];
-        if (zf != zf || (has_nd && zf == nd))
+        if (!cell_height(z, i, d0, slope, zs, has_nd, nd, &h))
             continue;
-        double h = level ? (double)zf - d0
-                         : (double)zf * zs - (d0 + slope * (double)i);
         if (h > 0)
             cut += h;
         else
@@ -78,13 +87,10 @@ static void exactish(const float *z, size_t n, double d0, double slope,
                      double zs, int has_nd, float nd, long double out[4])
 {
     long double cut = 0, fill = 0, cnt = 0, mag = 0;
-    bool level = slope == 0 && zs == 1;
+    double h;
     for (size_t i = 0; i < n; i++) {
-        float zf = z[i];
-        if (zf != zf || (has_nd && zf == nd))
+        if (!cell_height(z, i, d0, slope, zs, has_nd, nd, &h))
             continue;
-        double h = level ? (double)zf - d0
-                         : (double)zf * zs - (d0 + slope * (double)i);
         if (h > 0)
             cut += h;
         else

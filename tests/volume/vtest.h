@@ -159,6 +159,17 @@ static inline const gk_geoms_t *vt_view(vt_poly_t *p)
     return &p->view;
 }
 
+/* One polygon feature: the axis-aligned box [xa, xb] x [ya, yb]. */
+static inline vt_poly_t vt_rect_poly(double xa, double ya, double xb, double yb)
+{
+    vt_poly_t p = {0};
+    vt_begin_feature(&p);
+    vt_begin_part(&p);
+    double r[8] = {xa, ya, xb, ya, xb, yb, xa, yb};
+    vt_ring(&p, r, 4);
+    return p;
+}
+
 /* Rectangle (rotated by angle rad about its centre) as 4 vertices. */
 static inline void vt_rect(double cx, double cy, double w, double h, double ang,
                     double out[8])
