@@ -187,7 +187,6 @@ gk_status_t gk_units_run(gk_context_t *ctx, size_t nunits, unsigned threads,
                 break;
             }
         }
-        st = gk_errcode(ctx) != GK_OK ? gk_errcode(ctx) : st;
     }
     free(r.status);
     free(th);
