@@ -159,11 +159,12 @@ gk_status_t gk_road_profile_from_ground(
     }
     if ((st = gk_dem_reader_init(&rd, ctx, dem, false)) != GK_OK)
         goto out;
-    size_t n = 0, dropped = 0;
+    size_t n = 0, dropped = 0, sampled = 0;
     for (size_t k = 0; k < nl; k++) {
         double len = cl.cum[cl.off[k + 1] - 1];
         /* samples at a.., after a slot for the extension before 0 */
         size_t m = station_count(len, step), a = n + 1;
+        sampled += m;
         for (size_t i = 0; i < m; i++) {
             sta[a + i] = i + 1 == m ? len : (double)i * step;
             if ((st = ground_at(&rd, &cl, k, sta[a + i], &raw[a + i])) !=
@@ -207,7 +208,7 @@ gk_status_t gk_road_profile_from_ground(
         gk_log(ctx, GK_LOG_WARNING,
                "%s: %zu of %zu stations of the ground profile have no DEM "
                "data within %g m; the grade is interpolated across them",
-               dem->path, dropped, total, W / 2);
+               dem->path, dropped, sampled, W / 2);
     *station_m = sta;
     *grade_z_m = gz;
     *line_off = off;

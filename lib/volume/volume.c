@@ -65,12 +65,14 @@ static gk_status_t check_road_profile(gk_context_t *ctx,
         for (size_t k = a; k < b; k++) {
             if (!isfinite(r->station_m[k]) || !isfinite(r->grade_z_m[k]))
                 return gk_error(ctx, GK_ERR_INPUT_NAN,
-                                "road profile: entry %zu is not finite", k);
+                                "road profile: line %zu, station %zu: "
+                                "station or grade is not finite",
+                                l, k - a);
             if (k > a && !(r->station_m[k] > r->station_m[k - 1]))
                 return gk_error(ctx, GK_ERR_INPUT_VALUE,
-                                "road profile: station %zu (%g m) does not "
-                                "increase",
-                                k, r->station_m[k]);
+                                "road profile: line %zu, station %zu (%g m) "
+                                "does not increase",
+                                l, k - a, r->station_m[k]);
         }
     }
     return GK_OK;
