@@ -142,18 +142,21 @@ static int parse(cli_t *cli, int argc, char **argv, estimate_args_t *a)
         case O_OFFSET:
             if (!cli_parse_double(optarg, &a->ew.offset_m))
                 return cli_usage_error("estimate", "--offset needs a number "
-                                       "of metres");
+                                       "of metres, not '%s'", optarg);
             a->ew.has_offset = true;
             break;
         case O_SMOOTH:
             if (!cli_parse_double(optarg, &a->ew.smooth_m) ||
                 !(a->ew.smooth_m > 0))
                 return cli_usage_error("estimate", "--smooth needs a positive "
-                                       "number of metres");
+                                       "number of metres, not '%s'",
+                                       optarg);
             break;
         case O_CAMBER:
             if (!cli_parse_double(optarg, &a->ew.camber_pct))
-                return cli_usage_error("estimate", "--camber needs a number");
+                return cli_usage_error("estimate",
+                                       "--camber needs a number, not '%s'",
+                                       optarg);
             break;
         case O_VMETHOD:
             if (strcmp(optarg, "cell") == 0)

@@ -118,14 +118,16 @@ static int parse(cli_t *cli, int argc, char **argv, volume_args_t *a)
         case O_ROAD: a->road = optarg; break;
         case O_LEVEL:
             if (!cli_parse_double(optarg, &e->level))
-                return cli_usage_error("volume", "--level needs a number");
+                return cli_usage_error("volume",
+                                       "--level needs a number, not '%s'",
+                                       optarg);
             e->has_level = true;
             a->ndesigns++;
             break;
         case O_PLANE:
             if (!cli_parse_doubles(optarg, e->plane, 5))
                 return cli_usage_error("volume", "--plane needs "
-                                       "X,Y,Z,DZDX,DZDY");
+                                       "X,Y,Z,DZDX,DZDY, not '%s'", optarg);
             e->has_plane = true;
             a->ndesigns++;
             break;
@@ -135,24 +137,28 @@ static int parse(cli_t *cli, int argc, char **argv, volume_args_t *a)
         case O_OFFSET:
             if (!cli_parse_double(optarg, &e->offset_m))
                 return cli_usage_error("volume", "--offset needs a number of "
-                                       "metres");
+                                       "metres, not '%s'", optarg);
             e->has_offset = true;
             a->ndesigns++;
             break;
         case O_SMOOTH:
             if (!cli_parse_double(optarg, &e->smooth_m) || !(e->smooth_m > 0))
                 return cli_usage_error("volume", "--smooth needs a positive "
-                                       "number of metres");
+                                       "number of metres, not '%s'",
+                                       optarg);
             break;
         case O_TEMPLATE: a->template_name = optarg; break;
         case O_WIDTH:
             if (!cli_parse_double(optarg, &e->width_m) || !(e->width_m > 0))
                 return cli_usage_error("volume", "--width needs a positive "
-                                       "number of metres");
+                                       "number of metres, not '%s'",
+                                       optarg);
             break;
         case O_CAMBER:
             if (!cli_parse_double(optarg, &e->camber_pct))
-                return cli_usage_error("volume", "--camber needs a number");
+                return cli_usage_error("volume",
+                                       "--camber needs a number, not '%s'",
+                                       optarg);
             break;
         case O_ONEWAY: e->one_way = true; break;
         case O_METHOD:
@@ -169,25 +175,30 @@ static int parse(cli_t *cli, int argc, char **argv, volume_args_t *a)
             if (!cli_parse_double(optarg, &e->interval_m) ||
                 !(e->interval_m > 0))
                 return cli_usage_error("volume", "--interval needs a "
-                                       "positive number of metres");
+                                       "positive number of metres, not '%s'",
+                                       optarg);
             break;
         case O_SECTIONS: a->sections_csv = optarg; break;
         case O_SWELL:
         case O_SHRINK:
             if (!cli_parse_double(optarg, &v) || !(v > 0))
                 return cli_usage_error("volume", "--swell and --shrink need "
-                                       "a positive factor");
+                                       "a positive factor, not '%s'", optarg);
             *(c == O_SWELL ? &e->swell : &e->shrink) = v;
             break;
         case O_DIFF: e->diff_raster = optarg; break;
         case O_THREADS:
             if (!cli_parse_double(optarg, &v) || v < 1 || v > 256)
-                return cli_usage_error("volume", "--threads needs 1..256");
+                return cli_usage_error("volume",
+                                       "--threads needs 1..256, not '%s'",
+                                       optarg);
             e->threads = (unsigned)v;
             break;
         case O_BAND:
             if (!cli_parse_double(optarg, &v) || v < 1)
-                return cli_usage_error("volume", "--band needs 1 or more");
+                return cli_usage_error("volume",
+                                       "--band needs 1 or more, not '%s'",
+                                       optarg);
             e->band = (int)v;
             break;
         case O_DATA: a->data_dir = optarg; break;
