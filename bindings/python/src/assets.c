@@ -70,7 +70,8 @@ static int kinds_parse(PyObject *o, kinds_arg_t *k)
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *s = PySequence_Fast_GET_ITEM(k->seq, i);
         if (!PyUnicode_Check(s)) {
-            PyErr_SetString(PyExc_TypeError, "kinds must be str");
+            PyErr_Format(PyExc_TypeError, "kinds[%zd] must be str, not %.80s",
+                         i, Py_TYPE(s)->tp_name);
             return -1;
         }
         if (!(k->names[i] = PyUnicode_AsUTF8(s)))
