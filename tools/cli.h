@@ -115,6 +115,10 @@ const char *num_cell(char buf[48], double v, int decimals);
  * installed data, or the source tree of an uninstalled build. */
 const char *cli_data_dir(const char *given);
 
+/* Load DIR/materials.json, the catalog of a data folder. */
+gk_status_t cli_load_catalog(gk_context_t *ctx, const char *dir,
+                             gk_catalog_t **out);
+
 /* The subcommands. */
 int cmd_assets(int argc, char **argv);
 int cmd_estimate(int argc, char **argv);

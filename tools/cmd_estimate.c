@@ -332,9 +332,7 @@ static gk_status_t run(cli_t *cli, estimate_args_t *a, gk_layer_t **roads,
     if (st == GK_OK && a->ew.dem_path) {
         /* loaded once here: the estimate and the earthwork template share
          * it */
-        char path[1024];
-        snprintf(path, sizeof path, "%s/materials.json", a->est.data_dir);
-        st = gk_catalog_load(ctx, path, &cat);
+        st = cli_load_catalog(ctx, a->est.data_dir, &cat);
         a->est.catalog = cat;
     }
     if (st == GK_OK)

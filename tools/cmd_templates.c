@@ -31,10 +31,8 @@ static int list(cli_t *cli, const char *dir, gk_lang_t lang)
     gk_status_t st = gk_template_list(cli->ctx, dir, &names, &n);
     if (st != GK_OK)
         return cli_fail(cli, st);
-    char path[1024];
-    snprintf(path, sizeof path, "%s/materials.json", dir);
     gk_catalog_t *cat = NULL;
-    st = gk_catalog_load(cli->ctx, path, &cat);
+    st = cli_load_catalog(cli->ctx, dir, &cat);
     int code = st == GK_OK ? cli_begin_output(cli) : cli_fail(cli, st);
     static const char *const headers[] = {"name", "title", "width_m",
                                           "layers"};
@@ -83,11 +81,9 @@ static int list(cli_t *cli, const char *dir, gk_lang_t lang)
 static int show(cli_t *cli, const char *dir, const char *name,
                 gk_boq_format_t fmt, gk_lang_t lang)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/materials.json", dir);
     gk_catalog_t *cat = NULL;
     gk_template_t *tpl = NULL;
-    gk_status_t st = gk_catalog_load(cli->ctx, path, &cat);
+    gk_status_t st = cli_load_catalog(cli->ctx, dir, &cat);
     if (st == GK_OK)
         st = gk_template_load(cli->ctx, name, dir, cat, &tpl);
     int code = st == GK_OK ? cli_begin_output(cli) : cli_fail(cli, st);

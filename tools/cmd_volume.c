@@ -262,9 +262,7 @@ static gk_status_t run(cli_t *cli, volume_args_t *a, earthwork_t *e,
     gk_status_t st = GK_OK;
     if (a->road) {
         const char *dir = cli_data_dir(a->data_dir);
-        char path[1024];
-        snprintf(path, sizeof path, "%s/materials.json", dir);
-        st = gk_catalog_load(ctx, path, &cat);
+        st = cli_load_catalog(ctx, dir, &cat);
         if (st == GK_OK)
             st = gk_template_load(ctx, a->template_name ? a->template_name
                                                         : "rigid_jalan_lingkungan",

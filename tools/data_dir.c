@@ -16,6 +16,14 @@ static bool has_catalog(const char *dir)
     return access(path, R_OK) == 0;
 }
 
+gk_status_t cli_load_catalog(gk_context_t *ctx, const char *dir,
+                             gk_catalog_t **out)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/materials.json", dir);
+    return gk_catalog_load(ctx, path, out);
+}
+
 const char *cli_data_dir(const char *given)
 {
     if (given)
